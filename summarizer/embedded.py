@@ -1,0 +1,182 @@
+"""The embedded backend: a llama.cpp server this program starts, on loopback, for one run.
+
+With no endpoint configured, summarizer still works offline: it starts llama.cpp's
+OpenAI-compatible server (from the ``xllamacpp`` wheel) on a free loopback port, serving the GGUF
+model installed from PyPI, and talks to it exactly as it would to any other server. The server
+lives in a child process (see :mod:`summarizer.embedded_worker`) that is health-checked before
+use, reused for the whole run, and always stopped: on normal exit, on an exception, on Ctrl-C,
+and by the child itself if this process dies.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import select
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+
+from summarizer.errors import BackendError
+from summarizer.model_files import QWEN_1_5B, ModelSpec, cache_dir, model_path
+
+
+@dataclass(frozen=True)
+class EmbeddedConfig:
+    """How to run the embedded server; the defaults suit a laptop or a 2-core CI machine."""
+
+    model: ModelSpec = QWEN_1_5B
+    ctx_per_slot: int = 8192
+    parallel: int = 1
+    threads: int = field(default_factory=lambda: os.cpu_count() or 2)
+    start_timeout: float = 180.0
+
+
+class EmbeddedServer:
+    """Start/stop wrapper around the llama.cpp server child process.
+
+    Use it as a context manager; ``base_url`` is the OpenAI-compatible ``/v1`` address.
+    """
+
+    def __init__(self, config: EmbeddedConfig | None = None) -> None:
+        self.config = config or EmbeddedConfig()
+        self._process: subprocess.Popen[str] | None = None
+        self.url: str | None = None
+        self.load_seconds: float | None = None
+        self.log_path = cache_dir() / "embedded-server.log"
+
+    @property
+    def base_url(self) -> str:
+        if self.url is None:
+            raise RuntimeError("embedded server not started")
+        return self.url + "/v1"
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process else None
+
+    @property
+    def model_name(self) -> str:
+        return self.config.model.name
+
+    def alive(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def __enter__(self) -> EmbeddedServer:
+        self.start()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    def start(self) -> str:
+        """Start the child (if it is not running) and return its base URL once it is healthy."""
+        if self.alive() and self.url:
+            return self.base_url
+        self.stop()
+        started = time.perf_counter()
+        path = model_path(self.config.model)
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("w", encoding="utf-8")
+        command = [
+            sys.executable, "-m", "summarizer.embedded_worker",
+            "--model", str(path),
+            "--ctx", str(self.config.ctx_per_slot),
+            "--parallel", str(self.config.parallel),
+            "--threads", str(self.config.threads),
+        ]  # fmt: skip
+        try:
+            self._process = subprocess.Popen(
+                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True
+            )
+        finally:
+            log.close()
+        atexit.register(self.stop)
+        try:
+            self.url = self._read_address()
+            self._wait_healthy()
+        except BaseException:
+            self.stop()
+            raise
+        self.load_seconds = time.perf_counter() - started
+        return self.base_url
+
+    def stop(self) -> None:
+        """Stop the child and wait for it; safe to call more than once."""
+        process, self._process = self._process, None
+        self.url = None
+        if process is None:
+            return
+        atexit.unregister(self.stop)
+        if process.poll() is None:
+            try:
+                if process.stdin:
+                    process.stdin.close()
+            except OSError:
+                pass
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.terminate()
+                try:
+                    process.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+        if process.stdout:
+            process.stdout.close()
+
+    def tokens(self, text: str) -> int:
+        """Exact token count of ``text`` for the served model (llama.cpp's /tokenize)."""
+        body = json.dumps({"content": text}).encode()
+        request = urllib.request.Request(
+            f"{self.url}/tokenize", data=body, headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return len(json.load(response)["tokens"])
+
+    def _read_address(self) -> str:
+        assert self._process is not None and self._process.stdout is not None
+        deadline = time.monotonic() + self.config.start_timeout
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                raise BackendError(f"embedded llama.cpp server failed to start: {self._log_tail()}")
+            ready, _, _ = select.select([self._process.stdout], [], [], 0.5)
+            if ready:
+                line = self._process.stdout.readline()
+                if line:
+                    try:
+                        return str(json.loads(line)["url"]).rstrip("/")
+                    except (ValueError, KeyError):
+                        raise BackendError(f"embedded llama.cpp server said something unexpected: {line.strip()[:200]}") from None
+        raise BackendError(f"embedded llama.cpp server did not start within {self.config.start_timeout:.0f} s")
+
+    def _wait_healthy(self) -> None:
+        deadline = time.monotonic() + self.config.start_timeout
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.url}/health", timeout=5) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, OSError):
+                pass
+            if not self.alive():
+                raise BackendError(f"embedded llama.cpp server stopped while loading: {self._log_tail()}")
+            time.sleep(0.2)
+        raise BackendError(f"embedded llama.cpp server at {self.url} never became healthy")
+
+    def _log_tail(self) -> str:
+        try:
+            lines = [ln.strip() for ln in Path(self.log_path).read_text(errors="replace").splitlines() if ln.strip()]
+        except OSError:
+            return "no log"
+        errors = [ln for ln in lines if " E " in ln or "error" in ln.lower()]
+        return (errors or lines or ["no output"])[-1][:300] + f" (log: {self.log_path})"

@@ -1,0 +1,245 @@
+"""Plain article text out of a saved HTML page, using only the standard library.
+
+Why a small hand-written extractor instead of a readability library: the text produced here
+becomes ``Article.text``, the string every quote offset indexes into, so it must be
+deterministic and easy to reason about, and the project should not grow a heavy dependency
+for the occasional user who saves a page instead of its text. Saved news pages are regular
+enough that a few structural rules get the article out:
+
+* boilerplate containers (navigation, page header/footer, asides, forms, scripts, ...) are
+  dropped wholesale, because their text is never part of the article and would invite the
+  model to "quote" menus and cookie banners;
+* when the page marks the story with ``<article>``, only that is kept, since sites put related
+  stories, comments and teasers everywhere else;
+* block elements become line breaks and runs of whitespace become one space, which is how a
+  browser renders them, so what the model reads matches what the user saw;
+* the headline is kept as the first line, because a briefing without it loses its subject.
+
+``html.parser`` never validates, and its few internal assertions on odd declarations are
+caught, so broken markup yields whatever text could be recovered instead of an exception.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+# Containers whose whole content is boilerplate or not text at all.
+SKIPPED_ELEMENTS = frozenset(
+    {
+        "script", "style", "noscript", "template", "svg", "math", "canvas", "object",
+        "nav", "header", "footer", "aside", "form", "button", "select", "textarea",
+        "iframe", "dialog",
+    }
+)
+
+# Elements that a browser renders as separate blocks: their edges end a paragraph.
+BLOCK_ELEMENTS = frozenset(
+    {
+        "address", "article", "blockquote", "body", "br", "caption", "center", "dd",
+        "details", "div", "dl", "dt", "fieldset", "figcaption", "figure", "h1", "h2",
+        "h3", "h4", "h5", "h6", "head", "hgroup", "hr", "html", "legend", "li", "main",
+        "ol", "p", "pre", "section", "summary", "table", "tbody", "tfoot", "thead",
+        "title", "tr", "ul",
+    }
+)
+
+# Table cells sit side by side: separate them by a space, not a line.
+_CELL_ELEMENTS = frozenset({"td", "th"})
+
+# HTML collapses ASCII whitespace only; a non-breaking space stays what the author wrote.
+_SPACE_RE = re.compile(r"[ \t\n\r\f]+")
+
+# "<![if ...]>" (Word's conditional comments) and similar marked sections trip an assertion
+# in html.parser's declaration handling; they never carry article text, so they go first.
+_MARKED_SECTION_RE = re.compile(r"<!\[(?!CDATA\[)[^>]*>")
+
+
+@dataclass(frozen=True)
+class _Paragraph:
+    text: str
+    in_article: bool
+    is_h1: bool
+
+
+class _Extractor(HTMLParser):
+    """Collects paragraphs with just enough context to choose which ones are the article.
+
+    The parser keeps no element tree: real pages are too often malformed for a tree to be
+    trustworthy, so only the few facts the rules need are tracked (which dropped containers
+    are open, whether we are inside ``<article>``, ``<h1>``, ``<pre>`` or ``<title>``).
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.paragraphs: list[_Paragraph] = []
+        self.title_parts: list[str] = []
+        # <h1> found inside a dropped <header>: (text, inside <article>)
+        self.header_headlines: list[tuple[str, bool]] = []
+        self._parts: list[str] = []
+        self._skip: list[str] = []
+        self._article_depth = 0
+        self._article_skip_marks: list[int] = []
+        self._h1_depth = 0
+        self._header_h1_parts: list[str] = []
+        self._pre_depth = 0
+        self._in_title = False
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def flush(self) -> None:
+        """End the current paragraph; empty ones vanish so stray tags add no blank lines."""
+        raw = "".join(self._parts)
+        self._parts.clear()
+        text = _SPACE_RE.sub(" ", raw).strip()
+        if text:
+            self.paragraphs.append(
+                _Paragraph(text, in_article=self._article_depth > 0, is_h1=self._h1_depth > 0)
+            )
+
+    def _only_in_header(self) -> bool:
+        return bool(self._skip) and all(tag == "header" for tag in self._skip)
+
+    def _close_article(self) -> None:
+        self.flush()
+        self._article_depth -= 1
+        mark = self._article_skip_marks.pop()
+        # A dropped container left open inside the article cannot outlive it.
+        del self._skip[mark:]
+
+    # -- HTMLParser callbacks ------------------------------------------------------------
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in SKIPPED_ELEMENTS:
+            if not self._skip:
+                self.flush()
+            self._skip.append(tag)
+            return
+        if tag == "h1":
+            if not self._skip:
+                self.flush()
+            self._h1_depth += 1
+            self._header_h1_parts.clear()
+            return
+        if self._skip:
+            return
+        if tag == "title":
+            self._in_title = True
+            return
+        if tag == "article":
+            self.flush()
+            self._article_depth += 1
+            self._article_skip_marks.append(len(self._skip))
+            return
+        if tag in BLOCK_ELEMENTS:
+            self.flush()
+        if tag == "pre":
+            self._pre_depth += 1
+        elif tag in _CELL_ELEMENTS:
+            self._parts.append(" ")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        # "<div/>" opens nothing in HTML; only its role as a separator (e.g. "<br/>") matters.
+        if tag in SKIPPED_ELEMENTS or tag in {"article", "h1", "title", "pre"}:
+            return
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in SKIPPED_ELEMENTS and tag in self._skip:
+            while self._skip.pop() != tag:
+                pass
+            return
+        if tag == "h1" and self._h1_depth:
+            if not self._skip:
+                self.flush()
+            elif self._only_in_header():
+                text = _SPACE_RE.sub(" ", "".join(self._header_h1_parts)).strip()
+                if text:
+                    self.header_headlines.append((text, self._article_depth > 0))
+            self._header_h1_parts.clear()
+            self._h1_depth -= 1
+            return
+        if self._skip:
+            # Unclosed boilerplate must not swallow the rest of the page: the end of the
+            # enclosing article or of the body closes it implicitly.
+            if tag == "article" and self._article_depth:
+                self._close_article()
+            elif tag in {"body", "html"}:
+                self._skip.clear()
+            return
+        if tag == "title":
+            self._in_title = False
+            return
+        if tag == "article":
+            if self._article_depth:
+                self._close_article()
+            return
+        if tag in BLOCK_ELEMENTS:
+            self.flush()
+        if tag == "pre" and self._pre_depth:
+            self._pre_depth -= 1
+        elif tag in _CELL_ELEMENTS:
+            self._parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if self._skip:
+            if self._h1_depth and self._only_in_header():
+                self._header_h1_parts.append(data)
+            return
+        if self._in_title:
+            self.title_parts.append(data)
+            return
+        if self._pre_depth:
+            # Preformatted line breaks are real: each line is its own paragraph.
+            *complete, rest = data.split("\n")
+            for line in complete:
+                self._parts.append(line)
+                self.flush()
+            self._parts.append(rest)
+            return
+        self._parts.append(data)
+
+
+def _headline(parser: _Extractor, kept: list[_Paragraph], article_mode: bool) -> str:
+    """Best headline when the kept text has no ``<h1>`` of its own.
+
+    Preference order reflects how news sites mark up a story: an ``<h1>`` in the article's own
+    header, then an ``<h1>`` in the body just outside ``<article>``, then the page ``<title>``.
+    An ``<h1>`` in the page-level header is ignored: it is usually the site's logo.
+    """
+    for text, in_article in parser.header_headlines:
+        if in_article:
+            return text
+    if article_mode:
+        for paragraph in parser.paragraphs:
+            if paragraph.is_h1 and not paragraph.in_article:
+                return paragraph.text
+    return _SPACE_RE.sub(" ", "".join(parser.title_parts)).strip()
+
+
+def extract_text(html: str) -> str:
+    """Return the article text of an HTML document, one paragraph per line.
+
+    Returns an empty string when nothing but boilerplate is present (a page title alone is
+    not an article), so the caller can refuse the input with a clear message.
+    """
+    parser = _Extractor()
+    # html.parser still has internal assertions for a few malformed declarations (they
+    # differ across Python versions); the text gathered so far is the best we can do.
+    with contextlib.suppress(AssertionError, ValueError):
+        parser.feed(_MARKED_SECTION_RE.sub("", html))
+        parser.close()
+    parser.flush()
+
+    article_mode = any(p.in_article for p in parser.paragraphs)
+    kept = [p for p in parser.paragraphs if p.in_article] if article_mode else parser.paragraphs
+    if not kept:
+        return ""
+    lines = [p.text for p in kept]
+    if not any(p.is_h1 for p in kept):
+        headline = _headline(parser, kept, article_mode)
+        if headline and headline != lines[0]:
+            lines.insert(0, headline)
+    return "\n".join(lines)

@@ -1,0 +1,301 @@
+"""The one seam to language models: an ``openai.OpenAI`` client driven through Instructor.
+
+Every backend (the embedded llama.cpp server, OpenAI, vLLM, Ollama, a llama.cpp server) is reached
+the same way, so the rest of the program never knows which one it talks to. This module adds what
+the SDK does not do the way this tool needs:
+
+* transient faults (timeouts, connection errors, 429, 5xx, a body that is not a completion) are
+  retried with tenacity: exponential backoff with jitter, bounded, honouring ``Retry-After``;
+  when the budget is spent the error names the endpoint and the cause in one line;
+* for llama.cpp with LLGuidance, Instructor's ``response_format`` is replaced by an explicit
+  compact JSON grammar (same schema, no free whitespace), which cuts a small model's output
+  2-3x and keeps it from drifting into pretty-printing;
+* every completion is accounted for (tokens, calls, re-asks, and the server's own timings when it
+  reports them), so benchmarks can compare our wall time with the server's.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import instructor
+import openai
+from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from pydantic import BaseModel, ValidationError
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception,
+    stop_after_attempt,
+    stop_after_delay,
+    wait_random_exponential,
+)
+
+from summarizer.errors import BackendError, ExtractionError, SummarizerError
+from summarizer.schema import Usage
+
+logger = logging.getLogger("summarizer.llm")
+T = TypeVar("T", bound=BaseModel)
+
+MODES = {
+    "llguidance": instructor.Mode.JSON_SCHEMA,
+    "json_schema": instructor.Mode.JSON_SCHEMA,
+    "tools": instructor.Mode.TOOLS,
+    "json": instructor.Mode.JSON,
+    "md_json": instructor.Mode.MD_JSON,
+}
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Bounds for transient-fault retries: attempts, total time, and the backoff curve."""
+
+    attempts: int = 4
+    max_seconds: float = 120.0
+    initial_wait: float = 1.0
+    max_wait: float = 20.0
+    max_retry_after: float = 60.0
+
+
+@dataclass
+class CallRecord:
+    """One completion received: what it cost, and how long the server says it worked on it."""
+
+    prompt_tokens: int
+    completion_tokens: int
+    wall_seconds: float
+    server_seconds: float | None
+    cached_prompt_tokens: int | None = None
+
+
+@dataclass
+class CallLog:
+    """Everything the LLM did for one briefing (or one benchmark run)."""
+
+    calls: list[CallRecord] = field(default_factory=list)
+    reasks: int = 0
+    transient_retries: int = 0
+
+    def usage(self) -> Usage:
+        return Usage(
+            prompt_tokens=sum(c.prompt_tokens for c in self.calls),
+            completion_tokens=sum(c.completion_tokens for c in self.calls),
+            llm_calls=len(self.calls),
+            reasks=self.reasks,
+        )
+
+
+class _NotACompletion(Exception):
+    """The server answered 2xx with something that is not a usable chat completion."""
+
+
+class ReplyFailed(Exception):
+    """A pass's reply stayed invalid after every re-ask; carries the last reply for salvage."""
+
+    def __init__(self, message: str, last_content: str | None) -> None:
+        super().__init__(message)
+        self.last_content = last_content
+
+
+# JSON on one line, with the separators models write by habit (``{"a": 1, "b": 2}``): forbidding
+# the space after ":" pushes a small model off its usual tokens into empty or degenerate replies,
+# while free whitespace lets it pretty-print at 2-3x the tokens.
+JSON_LAYOUT = {"whitespace_flexible": False, "key_separator": ": ", "item_separator": ", "}
+
+
+def compact_grammar(schema: dict[str, Any]) -> str:
+    """LLGuidance grammar for a JSON schema, laid out on one line (see ``JSON_LAYOUT``)."""
+    schema = {**schema, "x-guidance": JSON_LAYOUT}
+    return "%llguidance {}\nstart: %json " + json.dumps(schema, ensure_ascii=False)
+
+
+def _is_transient(exc: BaseException) -> bool:
+    if isinstance(exc, (openai.APITimeoutError, openai.APIConnectionError, _NotACompletion)):
+        return True
+    if isinstance(exc, openai.APIStatusError):
+        return exc.status_code in (408, 409, 425, 429) or exc.status_code >= 500
+    return False
+
+
+def _retry_after(exc: BaseException | None) -> float | None:
+    response = getattr(exc, "response", None)
+    if response is None:
+        return None
+    value = response.headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, openai.APITimeoutError):
+        return "timed out"
+    if isinstance(exc, openai.APIConnectionError):
+        cause = exc.__cause__
+        return f"connection failed ({type(cause).__name__ if cause else 'no response'})"
+    if isinstance(exc, openai.APIStatusError):
+        detail = ""
+        body = exc.body
+        if isinstance(body, dict):
+            inner = body.get("error", body)
+            detail = str(inner.get("message", "")) if isinstance(inner, dict) else str(inner)
+        elif isinstance(body, str):
+            detail = body
+        detail = " ".join(detail.split())[:200]
+        return f"HTTP {exc.status_code}: {detail}" if detail else f"HTTP {exc.status_code}"
+    return " ".join(str(exc).split())[:200] or type(exc).__name__
+
+
+class LLM:
+    """A model behind an OpenAI-compatible endpoint, asked for validated pydantic objects."""
+
+    def __init__(
+        self,
+        client: openai.OpenAI,
+        *,
+        model: str,
+        mode: str = "json_schema",
+        max_reasks: int = 2,
+        retry: RetryPolicy | None = None,
+        sampling: dict[str, Any] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if mode not in MODES:
+            raise ValueError(f"unknown mode {mode!r}")
+        self.client = client
+        self.model = model
+        self.mode = mode
+        self.max_reasks = max_reasks
+        self.retry = retry or RetryPolicy()
+        self.sampling = {"temperature": 0.0, "seed": 0} if sampling is None else sampling
+        self.log = CallLog()
+        self._sleep = sleep
+        self._backoff = wait_random_exponential(multiplier=self.retry.initial_wait, max=self.retry.max_wait)
+        self._instructor = instructor.patch(create=self._create, mode=MODES[mode])
+
+    @property
+    def endpoint(self) -> str:
+        return str(self.client.base_url).rstrip("/")
+
+    def extract(
+        self,
+        response_model: type[T],
+        messages: list[dict[str, str]],
+        *,
+        max_tokens: int,
+        context: dict[str, Any] | None = None,
+    ) -> T:
+        """Ask for ``response_model``; re-ask with the validation errors up to ``max_reasks`` times.
+
+        Raises ``ReplyFailed`` (with the last reply, for the caller to salvage what is valid) when
+        the model never produced a valid reply, ``BackendError`` when the endpoint failed, and
+        ``ExtractionError`` when the reply was cut off by the token limit.
+        """
+        calls_before = len(self.log.calls)
+        try:
+            return self._instructor(
+                model=self.model,
+                messages=messages,
+                response_model=response_model,
+                max_retries=self.max_reasks,
+                context=context or {},
+                max_tokens=max_tokens,
+                **self.sampling,
+            )
+        except IncompleteOutputException:
+            raise ExtractionError(
+                f"{self.endpoint}: the model's reply for {response_model.__name__} was cut off at "
+                f"max_tokens={max_tokens}"
+            ) from None
+        except InstructorRetryException as exc:
+            cause = exc.__cause__
+            if isinstance(cause, SummarizerError):
+                raise cause from None
+            if not isinstance(cause, (ValidationError, json.JSONDecodeError)) and cause is not None:
+                raise cause
+            if isinstance(cause, IncompleteOutputException):
+                raise ExtractionError(
+                    f"{self.endpoint}: the model's reply for {response_model.__name__} was cut off at "
+                    f"max_tokens={max_tokens}"
+                ) from None
+            completion = exc.last_completion
+            content = None
+            if completion is not None and getattr(completion, "choices", None):
+                message = completion.choices[0].message
+                content = message.content
+                if not content and getattr(message, "tool_calls", None):
+                    content = message.tool_calls[0].function.arguments
+            raise ReplyFailed(" ".join(str(cause or exc).split())[:500], content) from None
+        finally:
+            self.log.reasks += max(0, len(self.log.calls) - calls_before - 1)
+
+    # -- the create function Instructor calls ------------------------------------------------
+
+    def _create(self, **kwargs: Any) -> Any:
+        if self.mode == "llguidance" and "response_format" in kwargs:
+            schema = kwargs.pop("response_format")["json_schema"]["schema"]
+            extra = dict(kwargs.pop("extra_body", None) or {})
+            extra["grammar"] = compact_grammar(schema)
+            kwargs["extra_body"] = extra
+        retrying = Retrying(
+            retry=retry_if_exception(_is_transient),
+            stop=stop_after_attempt(self.retry.attempts) | stop_after_delay(self.retry.max_seconds),
+            wait=self._wait,
+            sleep=self._sleep,
+            before_sleep=self._count_retry,
+            reraise=True,
+        )
+        try:
+            return retrying(self._call_once, kwargs)
+        except (openai.APIStatusError, openai.APIConnectionError, _NotACompletion) as exc:
+            attempts = retrying.statistics.get("attempt_number", 1)
+            tries = f" after {attempts} attempts" if _is_transient(exc) and attempts > 1 else ""
+            raise BackendError(f"{self.endpoint}: {_describe(exc)}{tries}") from None
+
+    def _call_once(self, kwargs: dict[str, Any]) -> Any:
+        started = time.perf_counter()
+        try:
+            completion = self.client.chat.completions.create(**kwargs)
+        except json.JSONDecodeError as exc:
+            raise _NotACompletion(f"answered with a body that is not JSON ({exc.msg})") from None
+        wall = time.perf_counter() - started
+        if not hasattr(completion, "choices"):
+            raise _NotACompletion("answered with something that is not a chat completion")
+        if not completion.choices:
+            raise _NotACompletion("answered with an empty list of choices")
+        logger.debug(
+            "LLM call: %s\n  -> %s", kwargs["messages"][-1]["content"][-300:], completion.choices[0].message.content
+        )
+        usage = completion.usage
+        timings = (completion.model_extra or {}).get("timings") or {}
+        server_ms = None
+        if "prompt_ms" in timings and "predicted_ms" in timings:
+            server_ms = float(timings["prompt_ms"]) + float(timings["predicted_ms"])
+        self.log.calls.append(
+            CallRecord(
+                prompt_tokens=usage.prompt_tokens if usage else 0,
+                completion_tokens=usage.completion_tokens if usage else 0,
+                wall_seconds=wall,
+                server_seconds=server_ms / 1000 if server_ms is not None else None,
+                cached_prompt_tokens=timings.get("cache_n"),
+            )
+        )
+        return completion
+
+    def _wait(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        retry_after = _retry_after(exc)
+        if retry_after is not None:
+            return min(retry_after, self.retry.max_retry_after)
+        return self._backoff(state)
+
+    def _count_retry(self, state: RetryCallState) -> None:
+        self.log.transient_retries += 1

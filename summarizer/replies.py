@@ -1,0 +1,277 @@
+"""What the model is asked to return, question by question, and the checks each reply must pass.
+
+A small model answers one narrow question far better than one broad one, so a briefing is built
+from many small questions about the same article (which llama.cpp answers from a cached prompt
+prefix, so each costs little): the participants of each kind, who said each quote, which
+sentences report statements or denials, what each of those says, and the event. Many reply
+models are built per article: speakers and accusers are enums of the participants already found,
+chosen sentences enums of the article's own sentences, so under constrained decoding the model
+cannot name an unknown speaker or misquote, and elsewhere the same enums are validated and the
+model re-asked.
+
+Validators raise ``ValueError`` with a message written for the model: Instructor sends it back
+verbatim in the re-ask. They read the article from the validation context (key ``article``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator, model_validator
+
+from summarizer.grounding import QuoteLocator, normalise
+from summarizer.schema import UNNAMED_SOURCE, ParticipantKind
+from summarizer.sentences import split_sentences
+
+MAX_PER_KIND = 6
+MAX_ALIASES = 3
+MAX_CHOSEN_SENTENCES = 3
+MAX_DENIALS_PER_SENTENCE = 3
+MAX_SUMMARY_SENTENCES = 4
+MAX_SUMMARY_SENTENCE_CHARS = 400
+
+KIND_LISTS: dict[str, ParticipantKind] = {
+    "countries": "country",
+    "people": "person",
+    "organizations": "organization",
+    "groups": "group",
+}
+"""Each kind is asked for on its own, in this order (earlier kinds win a duplicate name)."""
+
+
+class Reply(BaseModel):
+    """Base of every reply: unknown keys are errors, so stray keys never slip through."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+def name_key(name: str) -> str:
+    """Comparison form of a name: case, accents, hyphens and spacing do not make a new participant."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[\W_]+", " ", letters).strip()
+
+
+def _context(info: ValidationInfo) -> dict[str, Any]:
+    return info.context if isinstance(info.context, dict) else {}
+
+
+def _locator(info: ValidationInfo) -> QuoteLocator | None:
+    context = _context(info)
+    if context.get("locator") is None and context.get("article") is not None:
+        context["locator"] = QuoteLocator(context["article"])
+    return context.get("locator")
+
+
+def _one_sentence(value: str) -> str:
+    value = " ".join(value.split())
+    if not value:
+        raise ValueError("must not be empty")
+    return value
+
+
+def _enum(values: list[str]) -> Any:
+    return Literal[tuple(dict.fromkeys(values))]
+
+
+# --- participants -----------------------------------------------------------------------------
+
+
+class ParticipantDraft(Reply):
+    """One participant as the model lists it; its kind is the list it was asked for."""
+
+    name: str = Field(min_length=1, max_length=120)
+    role: str | None = Field(max_length=200)
+    aliases: list[str] = Field(max_length=MAX_ALIASES)
+
+    @field_validator("name")
+    @classmethod
+    def _name_is_a_name(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if not value or value.casefold() in {"null", "none", "unknown", "n/a", UNNAMED_SOURCE}:
+            raise ValueError(f"{value!r} is not a participant name")
+        return value
+
+    @field_validator("aliases")
+    @classmethod
+    def _aliases_in_article(cls, aliases: list[str], info: ValidationInfo) -> list[str]:
+        """Aliases are surface forms of the article: keep those it contains, each once.
+
+        Models pad alias lists with repeats and inventions; those are not errors worth a
+        re-ask, just noise to drop.
+        """
+        locator = _locator(info)
+        kept: list[str] = []
+        for alias in aliases:
+            alias = " ".join(alias.split())
+            if not alias or any(name_key(alias) == name_key(k) for k in kept):
+                continue
+            if locator is None or locator.locate(alias) is not None:
+                kept.append(alias)
+        return kept
+
+
+def participants_reply_model(field: str) -> type[Reply]:
+    """``{"<field>": [participant, ...]}`` for one kind (``countries``, ``people``, ...)."""
+    return create_model(
+        f"{field.capitalize()}Reply",
+        __base__=Reply,
+        __validators__={"_no_duplicates": model_validator(mode="after")(_no_duplicate_participants(field))},
+        **{field: (list[ParticipantDraft], Field(max_length=MAX_PER_KIND))},
+    )
+
+
+def _no_duplicate_participants(field: str) -> Any:
+    def check(reply: Any) -> Any:
+        seen: set[str] = set()
+        for p in getattr(reply, field):
+            key = name_key(p.name)
+            if key in seen:
+                raise ValueError(f"{p.name!r} is listed twice: list each one once")
+            seen.add(key)
+        return reply
+
+    return check
+
+
+# --- who said it ------------------------------------------------------------------------------
+
+
+def attribution_model(speakers: list[str]) -> type[Reply]:
+    """``{"speaker": <participant>, "statement": "..."}`` for one quote or reported sentence."""
+    return create_model(
+        "Attribution",
+        __base__=Reply,
+        speaker=(_enum([*speakers, UNNAMED_SOURCE]), ...),
+        statement=(str, Field(min_length=1, max_length=400)),
+        __validators__={"_paraphrase": field_validator("statement")(_paraphrase_not_copy)},
+    )
+
+
+def _paraphrase_not_copy(value: str, info: ValidationInfo) -> str:
+    """The statement is a paraphrase in the briefing language; the quote already keeps the words."""
+    value = _one_sentence(value)
+    passage = _context(info).get("passage")
+    if passage:
+        words = normalise(value).strip(' "').casefold()
+        if len(words) > 20 and words in normalise(passage).casefold():
+            raise ValueError("the statement copies the article's words: paraphrase it in one sentence in the briefing language")
+    return value
+
+
+# --- choosing sentences -----------------------------------------------------------------------
+
+
+def sentence_choice_model(field: str, sentences: list[str]) -> type[Reply]:
+    """``{"<field>": [sentence, ...]}`` where each sentence must be one of the article's."""
+    if not sentences:
+        raise ValueError("no sentences to choose from")
+    return create_model(
+        f"{field.capitalize()}Choice",
+        __base__=Reply,
+        **{field: (list[_enum(sentences)], Field(max_length=MAX_CHOSEN_SENTENCES))},  # type: ignore[misc]
+    )
+
+
+# --- denials ----------------------------------------------------------------------------------
+
+
+def _copied_from_passage(names: list[str], info: ValidationInfo, field: str) -> list[str]:
+    passage = _context(info).get("passage")
+    names = [" ".join(n.split()) for n in names]
+    if len({name_key(n) for n in names}) != len(names) or not all(names):
+        raise ValueError(f"{field} must name each one once")
+    if passage:
+        # Names, unlike quotes, may differ in case ("USA" for "Usa") and still be the article's words.
+        locator = QuoteLocator(passage.casefold())
+        missing = [n for n in names if locator.locate(n.casefold()) is None]
+        if missing:
+            raise ValueError(f"{field} must copy words of the text shown; not in it: {', '.join(missing)}")
+    return names
+
+
+class DeniersReply(Reply):
+    """Who denies, as the article's own words ("Mosca", "il Cremlino").
+
+    A small model copies names reliably but confuses who accuses whom when asked to map them to
+    participants at the same time; the pipeline links these words to participants afterwards.
+    """
+
+    denied_by: list[str] = Field(min_length=1, max_length=MAX_DENIALS_PER_SENTENCE)
+
+    @field_validator("denied_by")
+    @classmethod
+    def _in_sentence(cls, names: list[str], info: ValidationInfo) -> list[str]:
+        return _copied_from_passage(names, info, "denied_by")
+
+
+class AccusationReply(Reply):
+    """What is denied and who made the accusation (the article's words, or null)."""
+
+    accuser: str | None = Field(max_length=120)
+    accusation: str = Field(min_length=1, max_length=400)
+
+    @field_validator("accusation")
+    @classmethod
+    def _paraphrased(cls, value: str, info: ValidationInfo) -> str:
+        return _paraphrase_not_copy(value, info)
+
+    @field_validator("accuser")
+    @classmethod
+    def _in_text(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return None if value is None else _copied_from_passage([value], info, "accuser")[0]
+
+
+def resolution_model(names: list[str]) -> type[Reply]:
+    """``{"participant": <one of names> | "none"}``: which participant a surface form refers to."""
+    return create_model("Resolution", __base__=Reply, participant=(_enum([*names, "none"]), ...))
+
+
+# --- event ------------------------------------------------------------------------------------
+
+_DATE = r"^\d{4}-\d{2}-\d{2}$"
+
+
+class EventReply(Reply):
+    """The summary is asked for as 2-4 sentences: asked for a paragraph, a small model tends to
+    retell the whole article."""
+
+    title: str = Field(min_length=1, max_length=160)
+    summary: list[str] = Field(min_length=1, max_length=MAX_SUMMARY_SENTENCES)
+    date: str | None = Field(pattern=_DATE)
+    location: str | None = Field(max_length=160)
+
+    @field_validator("date")
+    @classmethod
+    def _date_is_stated(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """A date counts only if the article states its year and day: otherwise it is a guess."""
+        if value is None:
+            return None
+        article = _context(info).get("article")
+        if article is None:
+            return value
+        year, _month, day = value.split("-")
+        if year not in article or not re.search(rf"(?<!\d)0?{int(day)}(?!\d)", article):
+            raise ValueError(f"the article does not state the date {value}: use null")
+        return value
+
+    @field_validator("title")
+    @classmethod
+    def _clean_title(cls, value: str) -> str:
+        return _one_sentence(value)
+
+    @field_validator("summary")
+    @classmethod
+    def _two_to_four_sentences(cls, sentences: list[str]) -> list[str]:
+        """Models pack several sentences into one item: re-split them and keep the first four."""
+        text = " ".join(" ".join(s.split()) for s in sentences)
+        split = [text[a:b] for a, b in split_sentences(text)] or [text]
+        if len(split) < 2 and len(text) < 40:
+            raise ValueError("the summary needs 2 to 4 sentences")
+        kept = split[:MAX_SUMMARY_SENTENCES]
+        too_long = [s for s in kept if len(s) > MAX_SUMMARY_SENTENCE_CHARS]
+        if too_long:
+            raise ValueError(f"summary sentences must be short (under {MAX_SUMMARY_SENTENCE_CHARS} characters each)")
+        return kept

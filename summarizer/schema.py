@@ -1,0 +1,132 @@
+"""The briefing: the public, stable data model every output of summarizer follows.
+
+Field names are a contract with outside tools (exports, eval gold files, notebooks), so they are
+spelled exactly as documented and ``schemas/briefing.schema.json`` is generated from these models
+(a test keeps the two in sync). These models describe a *finished* briefing: quotes here have
+already been checked against the article and their spans computed by the program. What the model
+is asked to produce lives in :mod:`summarizer.replies`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+SCHEMA_VERSION = "1.0"
+
+ParticipantKind = Literal["person", "organization", "country", "group"]
+UNNAMED_SOURCE = "unnamed source"
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Event(_Strict):
+    title: str = Field(description="Short headline of the main event, in the briefing language.")
+    summary: str = Field(description="2 to 4 sentences, in the briefing language.")
+    date: str | None = Field(
+        description="ISO YYYY-MM-DD, only when the article states it; otherwise null (never guessed)."
+    )
+    location: str | None = Field(description="Where the event happens, or null.")
+
+    @field_validator("date")
+    @classmethod
+    def _iso_date(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not _ISO_DATE.match(value):
+            raise ValueError(f"date must be YYYY-MM-DD or null, got {value!r}")
+        dt.date.fromisoformat(value)
+        return value
+
+
+class Participant(_Strict):
+    name: str = Field(description="Canonical name, English spelling.")
+    kind: ParticipantKind
+    role: str | None = Field(description="Role or title in the story, or null.")
+    aliases: list[str] = Field(
+        default_factory=list, description="Surface forms exactly as written in the article."
+    )
+
+
+Span = tuple[int, int]
+
+
+class Claim(_Strict):
+    speaker: str = Field(description="A participant name, or 'unnamed source'.")
+    statement: str = Field(description="Paraphrase in the briefing language.")
+    quote: str | None = Field(description="Verbatim text from the article, or null.")
+    quote_span: Span | None = Field(
+        description="[start, end) character offsets of the quote in the article, computed by the program."
+    )
+
+
+class Denial(_Strict):
+    speaker: str = Field(description="Who denies: a participant name, or 'unnamed source'.")
+    denied: str = Field(description="What is denied, in the briefing language.")
+    accuser: str | None = Field(description="Who made the allegation (a participant), or null.")
+    quote: str | None = Field(description="Verbatim text from the article, or null.")
+    quote_span: Span | None = Field(
+        description="[start, end) character offsets of the quote in the article, computed by the program."
+    )
+
+
+class Source(_Strict):
+    language: str = Field(description="ISO 639-1 code of the article's language ('und' if unknown).")
+    chars: int = Field(description="Length of the article text in characters.")
+    sha256: str = Field(description="SHA-256 of the article text (UTF-8) that quote spans index into.")
+
+
+class PromptRef(_Strict):
+    template: str
+    version: str
+    sha256: str = Field(description="Hash of the template files, so edits without a version bump show.")
+
+
+class Usage(_Strict):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    llm_calls: int = 0
+    reasks: int = 0
+
+
+class Provenance(_Strict):
+    model: str
+    backend: str = Field(description="'embedded', or the kind of server: 'openai', 'openai-compatible'.")
+    prompt: PromptRef
+    created_at: dt.datetime
+    usage: Usage
+    briefing_language: str = Field(description="Language of statements and summary (ISO 639-1).")
+
+
+class BriefingWarning(_Strict):
+    """Something validation could not accept and dropped (or repaired): kept visible, never hidden."""
+
+    section: Literal["event", "participants", "claims", "denials"]
+    message: str
+    item: dict[str, Any] | None = Field(default=None, description="The dropped item as the model gave it.")
+
+
+class Briefing(_Strict):
+    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    event: Event
+    participants: list[Participant]
+    claims: list[Claim]
+    denials: list[Denial]
+    source: Source
+    provenance: Provenance
+    warnings: list[BriefingWarning] = Field(default_factory=list)
+
+
+def briefing_json_schema() -> dict[str, Any]:
+    """The JSON Schema published in ``schemas/`` for outside tools."""
+    schema = Briefing.model_json_schema()
+    schema["$id"] = f"https://summarizer.invalid/schemas/briefing-{SCHEMA_VERSION}.schema.json"
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
