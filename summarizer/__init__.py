@@ -1,0 +1,41 @@
+"""summarizer: turn a news article, in any language, into a verified structured briefing.
+
+Library use::
+
+    from summarizer import summarize
+    briefing = summarize(open("article.txt").read())   # embedded model, offline
+    print(briefing.event.title)
+
+or keep one backend open for many articles with :class:`Summarizer`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+__all__ = ["Backend", "Briefing", "Settings", "Summarizer", "load_article", "summarize"]
+
+if TYPE_CHECKING:
+    from summarizer.article import load_article
+    from summarizer.backends import Backend, Settings
+    from summarizer.pipeline import Summarizer, summarize
+    from summarizer.schema import Briefing
+
+_LAZY = {
+    "Backend": "summarizer.backends",
+    "Settings": "summarizer.backends",
+    "Summarizer": "summarizer.pipeline",
+    "summarize": "summarizer.pipeline",
+    "Briefing": "summarizer.schema",
+    "load_article": "summarizer.article",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import lazily: the CLI's --help and error paths should not pay for openai and instructor."""
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(name)

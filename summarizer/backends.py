@@ -8,7 +8,7 @@ environment. With nothing configured the embedded backend is used, so the tool w
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from types import TracebackType
 
 import openai
@@ -32,7 +32,7 @@ class Settings:
     mode: str | None = None
     timeout: float | None = None
     max_reasks: int = 2
-    embedded: EmbeddedConfig = EmbeddedConfig()
+    embedded: EmbeddedConfig = field(default_factory=EmbeddedConfig)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:

@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 import instructor
 import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from openai.types.chat import ChatCompletion
 from pydantic import BaseModel, ValidationError
 from tenacity import (
     RetryCallState,
@@ -36,6 +37,7 @@ from tenacity import (
     wait_random_exponential,
 )
 
+from summarizer.cache import CompletionCache
 from summarizer.errors import BackendError, ExtractionError, SummarizerError
 from summarizer.schema import Usage
 
@@ -80,6 +82,7 @@ class CallLog:
     calls: list[CallRecord] = field(default_factory=list)
     reasks: int = 0
     transient_retries: int = 0
+    cache_hits: int = 0
 
     def usage(self) -> Usage:
         return Usage(
@@ -167,6 +170,7 @@ class LLM:
         retry: RetryPolicy | None = None,
         sampling: dict[str, Any] | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        cache: CompletionCache | None = None,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}")
@@ -177,6 +181,7 @@ class LLM:
         self.retry = retry or RetryPolicy()
         self.sampling = {"temperature": 0.0, "seed": 0} if sampling is None else sampling
         self.log = CallLog()
+        self.cache = cache
         self._sleep = sleep
         self._backoff = wait_random_exponential(multiplier=self.retry.initial_wait, max=self.retry.max_wait)
         self._instructor = instructor.patch(create=self._create, mode=MODES[mode])
@@ -220,7 +225,7 @@ class LLM:
             if isinstance(cause, SummarizerError):
                 raise cause from None
             if not isinstance(cause, (ValidationError, json.JSONDecodeError)) and cause is not None:
-                raise cause
+                raise cause from None
             if isinstance(cause, IncompleteOutputException):
                 raise ExtractionError(
                     f"{self.endpoint}: the model's reply for {response_model.__name__} was cut off at "
@@ -245,6 +250,16 @@ class LLM:
             extra = dict(kwargs.pop("extra_body", None) or {})
             extra["grammar"] = compact_grammar(schema)
             kwargs["extra_body"] = extra
+        key = self.cache.key(self.endpoint, kwargs) if self.cache else None
+        if key is not None and self.cache is not None and (cached := self.cache.get(key)) is not None:
+            try:
+                completion = ChatCompletion.model_validate(cached)
+            except ValidationError:
+                pass
+            else:
+                self.log.cache_hits += 1
+                self._record(completion, wall=0.0)
+                return completion
         retrying = Retrying(
             retry=retry_if_exception(_is_transient),
             stop=stop_after_attempt(self.retry.attempts) | stop_after_delay(self.retry.max_seconds),
@@ -254,11 +269,14 @@ class LLM:
             reraise=True,
         )
         try:
-            return retrying(self._call_once, kwargs)
+            completion = retrying(self._call_once, kwargs)
         except (openai.APIStatusError, openai.APIConnectionError, _NotACompletion) as exc:
             attempts = retrying.statistics.get("attempt_number", 1)
             tries = f" after {attempts} attempts" if _is_transient(exc) and attempts > 1 else ""
             raise BackendError(f"{self.endpoint}: {_describe(exc)}{tries}") from None
+        if key is not None and self.cache is not None and completion.choices[0].finish_reason != "length":
+            self.cache.put(key, completion.model_dump(mode="json"))
+        return completion
 
     def _call_once(self, kwargs: dict[str, Any]) -> Any:
         started = time.perf_counter()
@@ -266,14 +284,16 @@ class LLM:
             completion = self.client.chat.completions.create(**kwargs)
         except json.JSONDecodeError as exc:
             raise _NotACompletion(f"answered with a body that is not JSON ({exc.msg})") from None
-        wall = time.perf_counter() - started
         if not hasattr(completion, "choices"):
             raise _NotACompletion("answered with something that is not a chat completion")
         if not completion.choices:
             raise _NotACompletion("answered with an empty list of choices")
-        logger.debug(
-            "LLM call: %s\n  -> %s", kwargs["messages"][-1]["content"][-300:], completion.choices[0].message.content
-        )
+        self._record(completion, wall=time.perf_counter() - started)
+        return completion
+
+    def _record(self, completion: ChatCompletion, *, wall: float) -> None:
+        """Account for one completion (a cached one costs no time but still counts as a call)."""
+        logger.debug("LLM reply: %s", completion.choices[0].message.content)
         usage = completion.usage
         timings = (completion.model_extra or {}).get("timings") or {}
         server_ms = None
@@ -284,11 +304,10 @@ class LLM:
                 prompt_tokens=usage.prompt_tokens if usage else 0,
                 completion_tokens=usage.completion_tokens if usage else 0,
                 wall_seconds=wall,
-                server_seconds=server_ms / 1000 if server_ms is not None else None,
+                server_seconds=None if server_ms is None or wall == 0.0 else server_ms / 1000,
                 cached_prompt_tokens=timings.get("cache_n"),
             )
         )
-        return completion
 
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None

@@ -70,9 +70,13 @@ def model_path(spec: ModelSpec = QWEN_1_5B) -> Path:
     """
     target = cache_dir() / "models" / spec.filename
     stamp = target.with_suffix(".sha256")
-    if target.is_file() and target.stat().st_size == spec.size and stamp.is_file():
-        if stamp.read_text().strip() == spec.sha256:
-            return target
+    if (
+        target.is_file()
+        and target.stat().st_size == spec.size
+        and stamp.is_file()
+        and stamp.read_text().strip() == spec.sha256
+    ):
+        return target
     parts = _part_paths(spec)
     target.parent.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()

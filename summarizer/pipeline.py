@@ -100,13 +100,23 @@ class Summarizer:
         backend = self.backend
         return LLM(backend.client, model=backend.model, mode=backend.mode, max_reasks=backend.settings.max_reasks)
 
-    def summarize(self, article: Article | str, *, language: str | None = None, llm: LLM | None = None) -> Briefing:
-        """Build the briefing of one article (text or a loaded :class:`Article`)."""
+    def summarize(
+        self,
+        article: Article | str,
+        *,
+        language: str | None = None,
+        llm: LLM | None = None,
+        progress: Callable[[str], None] | None = None,
+    ) -> Briefing:
+        """Build the briefing of one article (text or a loaded :class:`Article`).
+
+        ``progress`` is called with a short description before each question to the model.
+        """
         if isinstance(article, str):
             article = article_from_text(article)
         language = language or self.language
         llm = llm or self.new_llm()
-        return _Run(self, article, language, llm).briefing()
+        return _Run(self, article, language, llm, progress).briefing()
 
 
 def summarize(text: str | Article, *, language: str = "en", settings: Settings | None = None) -> Briefing:
@@ -118,8 +128,11 @@ def summarize(text: str | Article, *, language: str = "en", settings: Settings |
 class _Run:
     """One article through all questions; holds what they share."""
 
-    def __init__(self, owner: Summarizer, article: Article, language: str, llm: LLM) -> None:
+    def __init__(
+        self, owner: Summarizer, article: Article, language: str, llm: LLM, progress: Callable[[str], None] | None
+    ) -> None:
         self.owner = owner
+        self.progress = progress
         self.article = article
         self.language = language
         self.llm = llm
@@ -175,6 +188,8 @@ class _Run:
     def _ask(
         self, model: type[BaseModel], question: str, max_tokens: int, *, passage: str | None = None, **variables: Any
     ) -> BaseModel | ReplyFailed:
+        if self.progress:
+            self.progress(question.replace("_", " "))
         user = self.prompts.task(question, language=self.language, article=self.article.text, passage=passage, **variables)
         messages = [{"role": "system", "content": self.system}, {"role": "user", "content": user}]
         context = {**self.context, "passage": passage}
@@ -216,10 +231,11 @@ class _Run:
         # An alias that is another participant's name is a confusion (a country "also called" its
         # president): the name wins.
         names = {name_key(p.name) for p in participants}
-        return [
-            p.model_copy(update={"aliases": [a for a in p.aliases if name_key(a) == name_key(p.name) or name_key(a) not in names]})
-            for p in participants
-        ]
+
+        def own(alias: str, p: Participant) -> bool:
+            return name_key(alias) == name_key(p.name) or name_key(alias) not in names
+
+        return [p.model_copy(update={"aliases": [a for a in p.aliases if own(a, p)]}) for p in participants]
 
     # -- claims ----------------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ verbatim in the re-ask. They read the article from the validation context (key `
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from typing import Any, Literal
@@ -252,6 +253,10 @@ class EventReply(Reply):
         article = _context(info).get("article")
         if article is None:
             return value
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value} is not a calendar date: use null") from None
         year, _month, day = value.split("-")
         if year not in article or not re.search(rf"(?<!\d)0?{int(day)}(?!\d)", article):
             raise ValueError(f"the article does not state the date {value}: use null")

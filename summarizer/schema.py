@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -21,6 +21,8 @@ ParticipantKind = Literal["person", "organization", "country", "group"]
 UNNAMED_SOURCE = "unnamed source"
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Checked by the validator below; stated here so the published JSON Schema says it too.
+IsoDate = Annotated[str, Field(json_schema_extra={"format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"})]
 
 
 class _Strict(BaseModel):
@@ -30,7 +32,7 @@ class _Strict(BaseModel):
 class Event(_Strict):
     title: str = Field(description="Short headline of the main event, in the briefing language.")
     summary: str = Field(description="2 to 4 sentences, in the briefing language.")
-    date: str | None = Field(
+    date: IsoDate | None = Field(
         description="ISO YYYY-MM-DD, only when the article states it; otherwise null (never guessed)."
     )
     location: str | None = Field(description="Where the event happens, or null.")

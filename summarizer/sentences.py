@@ -23,7 +23,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     spans = []
     start = 0
     for match in _BOUNDARY.finditer(text):
-        spans.append((start, match.start()))
+        # The closing marks after the end mark belong to the sentence; only the space does not.
+        spans.append((start, match.start() + len(match.group().rstrip())))
         start = match.end()
     spans.append((start, len(text)))
     result = []
@@ -33,5 +34,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         while end > begin and text[end - 1].isspace():
             end -= 1
         if end - begin >= _MIN_CHARS:
-            result.append((begin, min(end, begin + _MAX_CHARS)))
+            end = min(end, begin + _MAX_CHARS)
+            while text[end - 1].isspace():  # a cut can land on a space; text[begin] is not one
+                end -= 1
+            result.append((begin, end))
     return result

@@ -327,7 +327,7 @@ def _make_handler(server: FakeServer) -> type[BaseHTTPRequestHandler]:
                 elif isinstance(action, Respond):
                     try:
                         action = action.fn(parsed)
-                    except Exception as exc:  # noqa: BLE001 -- any callback bug becomes a 500 the test sees
+                    except Exception as exc:
                         action = status(500, {"error": {
                             "message": f"fake server: respond() callback failed: {exc!r}",
                             "type": "fake_server_error"}})

@@ -1,0 +1,146 @@
+"""Command line: a thin layer over the library (:class:`summarizer.pipeline.Summarizer`).
+
+Every failure a user can cause ends as one line on stderr and a non-zero exit code (see
+:mod:`summarizer.errors`); a traceback is only ever shown with ``--verbose``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console
+
+from summarizer import __version__
+from summarizer.errors import InputError, SummarizerError
+
+EXIT_INTERRUPTED = 130
+EXIT_BUG = 70
+
+
+def _common_backend_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("model backend (default: embedded, offline)")
+    group.add_argument("--backend", choices=["auto", "embedded", "openai"], help="force a backend (env SUMMARIZER_BACKEND)")
+    group.add_argument("--base-url", help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 (env OPENAI_BASE_URL)")
+    group.add_argument("--model", help="model name at that endpoint (env SUMMARIZER_MODEL)")
+    group.add_argument(
+        "--mode",
+        choices=["json_schema", "tools", "json", "md_json", "llguidance"],
+        help="structured-output mode (env SUMMARIZER_MODE; default llguidance embedded, json_schema elsewhere)",
+    )
+    group.add_argument("--timeout", type=float, help="seconds per LLM request (env SUMMARIZER_TIMEOUT)")
+    group.add_argument("--max-reasks", type=int, default=2, help="re-asks after an invalid reply (default 2)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="summarizer", description="Turn a news article, in any language, into a verified structured briefing."
+    )
+    parser.add_argument("--version", action="version", version=f"summarizer {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log LLM calls and show tracebacks")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    summarize = commands.add_parser("summarize", help="summarize one article (text or HTML file, or - for stdin)")
+    summarize.add_argument("article", help="path of the article, or - to read standard input")
+    summarize.add_argument("--json", action="store_true", help="print the briefing as JSON instead of the rich view")
+    summarize.add_argument("-o", "--output", help="also write the briefing as JSON to this file")
+    summarize.add_argument("--lang", default="en", help="language of statements and summary (ISO 639-1, default en)")
+    _common_backend_options(summarize)
+    return parser
+
+
+def _settings(args: argparse.Namespace):
+    from summarizer.backends import Settings
+
+    return Settings.from_env(
+        backend=args.backend,
+        base_url=args.base_url,
+        model=args.model,
+        mode=args.mode,
+        timeout=args.timeout,
+        max_reasks=args.max_reasks,
+    )
+
+
+def write_atomically(path: str | os.PathLike[str], text: str) -> None:
+    """Write a file so that it is either complete or absent, never half-written."""
+    target = Path(path)
+    if target.is_dir():
+        raise InputError(f"{target}: is a directory; give a file name for the output")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise InputError(f"{target}: cannot write output ({exc.strerror or exc})") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _read_stdin() -> str:
+    data = sys.stdin.buffer.read()
+    from summarizer.article import decode_bytes
+
+    return decode_bytes(data, name="<stdin>")[0]
+
+
+def cmd_summarize(args: argparse.Namespace, err: Console) -> int:
+    from summarizer.article import article_from_text, load_article
+    from summarizer.pipeline import Summarizer
+    from summarizer.prompts import language_name
+    from summarizer.render import print_briefing
+
+    language_name(args.lang)
+    article = article_from_text(_read_stdin(), source="<stdin>") if args.article == "-" else load_article(args.article)
+    settings = _settings(args)
+    with err.status("Starting the model…") as status, Summarizer(settings=settings, language=args.lang) as summarizer:
+        status.update(f"Reading the article ({article.chars:,} characters)…")
+        briefing = summarizer.summarize(article, progress=lambda step: status.update(f"Asking the model: {step}…"))
+    text = briefing.model_dump_json(indent=2)
+    if args.output:
+        write_atomically(args.output, text + "\n")
+        err.print(f"wrote {args.output}", style="dim")
+    if args.json:
+        sys.stdout.write(text + "\n")
+    else:
+        print_briefing(briefing, Console())
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    err = Console(stderr=True)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("instructor").setLevel(logging.DEBUG if args.verbose else logging.CRITICAL)
+    if args.verbose:
+        logging.getLogger("summarizer").setLevel(logging.DEBUG)
+    try:
+        if args.command == "summarize":
+            return cmd_summarize(args, err)
+        parser.error(f"unknown command {args.command}")
+    except SummarizerError as exc:
+        print(f"summarizer: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("summarizer: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # a bug: still one line unless asked for the details
+        if args.verbose:
+            raise
+        print(f"summarizer: internal error: {type(exc).__name__}: {exc} (run with --verbose for details)", file=sys.stderr)
+        return EXIT_BUG
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
