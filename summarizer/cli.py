@@ -12,6 +12,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Sequence
+from typing import NoReturn
 from pathlib import Path
 
 from rich.console import Console
@@ -21,6 +22,27 @@ from summarizer.errors import InputError, SummarizerError
 
 EXIT_INTERRUPTED = 130
 EXIT_BUG = 70
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors are one line too, like every other error of this tool."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"summarizer: error: {self.prog}: {message} (see --help)\n")
+
+
+def _non_negative(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {number}")
+    return number
+
+
+def _positive_seconds(value: str) -> float:
+    number = float(value)
+    if not number > 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {value}")
+    return number
 
 
 def _common_backend_options(parser: argparse.ArgumentParser) -> None:
@@ -33,12 +55,12 @@ def _common_backend_options(parser: argparse.ArgumentParser) -> None:
         choices=["json_schema", "tools", "json", "md_json", "llguidance"],
         help="structured-output mode (env SUMMARIZER_MODE; default llguidance embedded, json_schema elsewhere)",
     )
-    group.add_argument("--timeout", type=float, help="seconds per LLM request (env SUMMARIZER_TIMEOUT)")
-    group.add_argument("--max-reasks", type=int, default=2, help="re-asks after an invalid reply (default 2)")
+    group.add_argument("--timeout", type=_positive_seconds, help="seconds per LLM request (env SUMMARIZER_TIMEOUT)")
+    group.add_argument("--max-reasks", type=_non_negative, default=2, help="re-asks after an invalid reply (default 2)")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="summarizer", description="Turn a news article, in any language, into a verified structured briefing."
     )
     parser.add_argument("--version", action="version", version=f"summarizer {__version__}")
@@ -67,11 +89,20 @@ def _settings(args: argparse.Namespace):
     )
 
 
-def write_atomically(path: str | os.PathLike[str], text: str) -> None:
-    """Write a file so that it is either complete or absent, never half-written."""
+def check_writable(path: str | os.PathLike[str]) -> None:
+    """Refuse an unusable output path before any model time is spent."""
     target = Path(path)
     if target.is_dir():
         raise InputError(f"{target}: is a directory; give a file name for the output")
+    parent = next((p for p in [target.parent, *target.parent.parents] if p.exists()), Path("."))
+    if not parent.is_dir() or not os.access(parent, os.W_OK):
+        raise InputError(f"{target}: cannot write output there ({parent} is not a writable folder)")
+
+
+def write_atomically(path: str | os.PathLike[str], text: str) -> None:
+    """Write a file so that it is either complete or absent, never half-written."""
+    target = Path(path)
+    check_writable(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
@@ -80,6 +111,9 @@ def write_atomically(path: str | os.PathLike[str], text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would make shared outputs unreadable
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -100,6 +134,8 @@ def cmd_summarize(args: argparse.Namespace, err: Console) -> int:
     from summarizer.render import print_briefing
 
     language_name(args.lang)
+    if args.output:
+        check_writable(args.output)
     article = article_from_text(_read_stdin(), source="<stdin>") if args.article == "-" else load_article(args.article)
     settings = _settings(args)
     with err.status("Starting the model…") as status, Summarizer(settings=settings, language=args.lang) as summarizer:

@@ -95,6 +95,14 @@ class ParticipantDraft(Reply):
             raise ValueError(f"{value!r} is not a participant name")
         return value
 
+    @field_validator("aliases", mode="before")
+    @classmethod
+    def _cap_aliases(cls, aliases: object) -> object:
+        """Padded alias lists are noise, not an error worth a re-ask: keep the first few distinct."""
+        if isinstance(aliases, list):
+            return list(dict.fromkeys(a for a in aliases if isinstance(a, str)))[:MAX_ALIASES]
+        return aliases
+
     @field_validator("aliases")
     @classmethod
     def _aliases_in_article(cls, aliases: list[str], info: ValidationInfo) -> list[str]:
@@ -250,13 +258,13 @@ class EventReply(Reply):
         """A date counts only if the article states its year and day: otherwise it is a guess."""
         if value is None:
             return None
-        article = _context(info).get("article")
-        if article is None:
-            return value
         try:
             dt.date.fromisoformat(value)
         except ValueError:
             raise ValueError(f"{value} is not a calendar date: use null") from None
+        article = _context(info).get("article")
+        if article is None:
+            return value
         year, _month, day = value.split("-")
         if year not in article or not re.search(rf"(?<!\d)0?{int(day)}(?!\d)", article):
             raise ValueError(f"the article does not state the date {value}: use null")

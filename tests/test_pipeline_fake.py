@@ -8,7 +8,7 @@ say nothing about any real model's quality.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import jsonschema
 import pytest
@@ -32,13 +32,21 @@ EXPECTED_PARTICIPANTS = [
     ("Vladimir Putin", "person"),
     ("Kim Jong-un", "person"),
 ]
-EXPECTED_CLAIMS = [  # (speaker, start of the quote or None for a reported statement)
-    ("Kim Jong-un", "Le relazioni tra i nostri paesi"),
-    ("Vladimir Putin", "l’invincibilità e la durata"),
-    ("Vladimir Putin", "Grazie per il sostegno"),
-    ("Vladimir Putin", "servirà da base"),
+EXPECTED_CLAIMS = [  # (speaker, first words of the quote, or None for a reported statement)
+    ("Kim Jong-un", "Le relazioni tra"),
+    ("Vladimir Putin", "l’invincibilità e"),
+    ("Vladimir Putin", "Grazie per"),
+    ("Vladimir Putin", "servirà da"),
     ("Kim Jong-un", None),
 ]
+
+
+def claims_of(briefing: Briefing) -> list[tuple[str, str | None]]:
+    def start(quote: str | None, like: str | None) -> str | None:
+        return quote[: len(like)] if quote is not None and like is not None else quote
+
+    likes = [like for _, like in EXPECTED_CLAIMS] + [None] * len(briefing.claims)  # extra claims show in full
+    return [(c.speaker, start(c.quote, like)) for c, like in zip(briefing.claims, likes, strict=False)]
 
 
 @pytest.fixture(scope="module")
@@ -73,15 +81,22 @@ class Harness:
         self.server.close()
 
 
+@pytest.fixture(autouse=True)
+def _private_cache_dir(tmp_path, monkeypatch) -> None:
+    """Keep any on-disk state of the code under test out of the user's cache."""
+    monkeypatch.setenv("SUMMARIZER_CACHE_DIR", str(tmp_path / "cache"))
+
+
 @pytest.fixture
-def harness() -> Iterator[type[Harness]]:
+def harness() -> Iterator[Callable[..., Harness]]:
+    """Make a Harness (closed after the test): ``harness(FakeModel(...), mode=..., max_reasks=...)``."""
     opened: list[Harness] = []
 
     def make(*args, **kwargs) -> Harness:
         opened.append(Harness(*args, **kwargs))
         return opened[-1]
 
-    yield make  # type: ignore[misc]
+    yield make
     for h in opened:
         h.close()
 
@@ -119,8 +134,7 @@ def test_seed_article_end_to_end(harness, article, mode):
     assert_grounded(briefing, article)
     assert briefing.warnings == []
     assert [(p.name, p.kind) for p in briefing.participants] == EXPECTED_PARTICIPANTS
-    assert [(c.speaker, c.quote[: len(q)] if c.quote else None) for c, (_s, q) in
-            zip(briefing.claims, EXPECTED_CLAIMS, strict=True)] == EXPECTED_CLAIMS
+    assert claims_of(briefing) == EXPECTED_CLAIMS
     assert [(d.speaker, d.accuser, d.quote, d.denied) for d in briefing.denials] == [
         ("Russia", "United States", DENIAL_SENTENCE, ACCUSATION),
         ("North Korea", "United States", DENIAL_SENTENCE, ACCUSATION),
@@ -237,6 +251,25 @@ def test_duplicate_participant_is_reasked(harness, article):
     assert briefing.warnings == []
     assert h.server.calls == CALLS + 1
     assert "listed twice" in h.server.chat_requests[2].body["messages"][-1]["content"]
+
+
+def test_denier_known_as_an_alias_needs_no_resolution(harness, article):
+    countries = [
+        {"name": "Russia", "role": None, "aliases": ["Russia", "Mosca"]},
+        {"name": "North Korea", "role": None, "aliases": ["Pyongyang"]},
+        {"name": "United States", "role": None, "aliases": ["Usa"]},
+    ]
+    h = harness(FakeModel(always={"CountriesReply": {"countries": countries}}))
+
+    briefing = h.summarize(article)
+
+    assert [(d.speaker, d.accuser) for d in briefing.denials] == [
+        ("Russia", "United States"),
+        ("North Korea", "United States"),
+    ]
+    assert h.model.asked["Resolution"] == 0
+    assert h.server.calls == CALLS - 3
+    assert briefing.warnings == []
 
 
 def test_denier_not_in_the_sentence_is_reasked(harness, article):
