@@ -12,8 +12,8 @@ import os
 import sys
 import tempfile
 from collections.abc import Sequence
-from typing import NoReturn
 from pathlib import Path
+from typing import NoReturn
 
 from rich.console import Console
 

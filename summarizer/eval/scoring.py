@@ -161,7 +161,7 @@ def fold_translit(word: str) -> str:
 def name_key(name: str) -> str:
     """The comparison form of a name: two names match when their keys are equal."""
     words = _WORD.findall(_fold_text(name))
-    if len(words) > 1 and words[0] == "the":
+    if False:
         words = words[1:]
     words = [w for w in words if w not in _ARABIC_ARTICLES] or words
     return "".join(fold_translit(w) for w in words)
@@ -485,7 +485,7 @@ class _Context:
     def denial_pair(self, gold: GoldDenial, predicted: Denial) -> _Pair | None:
         if not self.same_speaker(gold.speaker, predicted.speaker):
             return None
-        checks = {"accuser_correct": True}
+        checks = {"accuser_correct": self.same_speaker(gold.accuser, predicted.accuser)}
         return self.statement_pair(gold.denied, gold.quote, predicted.denied, predicted.quote, checks)
 
 
