@@ -23,19 +23,15 @@ import stat
 import unicodedata
 from dataclasses import dataclass
 
-import py3langid as langid
-
 from summarizer.errors import InputError
 from summarizer.html_text import extract_text
+from summarizer.language import detect as detect_language
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 
-UNDETERMINED_LANGUAGE = "und"
 # Language identification on a few hundred words is as good as on the whole text, and the
 # classifier's cost grows with the input; the beginning of an article is its densest part.
-LANGUAGE_SAMPLE_CHARS = 5000
 # Below this many letters the classifier's answer is noise.
-MIN_LETTERS_FOR_LANGUAGE = 20
 
 # Binary detection: a handful of stray control characters (a pasted escape, a form feed from
 # a PDF export) is tolerated; beyond both limits the data is not text.
@@ -288,14 +284,6 @@ def _looks_like_html(text: str) -> bool:
     return len(tags) >= MIN_HTML_TAGS and sum(map(len, tags)) >= MIN_HTML_MARKUP_SHARE * len(text)
 
 
-def _detect_language(text: str) -> str:
-    sample = text[:LANGUAGE_SAMPLE_CHARS]
-    if sum(1 for ch in sample if ch.isalpha()) < MIN_LETTERS_FOR_LANGUAGE:
-        return UNDETERMINED_LANGUAGE
-    code, _score = langid.classify(sample)
-    return str(code)
-
-
 def _build_article(
     text: str, *, encoding: str, name: str, source: str | None, noun: str
 ) -> Article:
@@ -330,7 +318,7 @@ def _build_article(
         text=text,
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         chars=len(text),
-        language=_detect_language(text),
+        language=detect_language(text)[0],
         source=source,
         encoding=encoding,
         extracted_from_html=extracted,

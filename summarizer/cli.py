@@ -7,6 +7,7 @@ Every failure a user can cause ends as one line on stderr and a non-zero exit co
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -71,8 +72,24 @@ def build_parser() -> argparse.ArgumentParser:
     summarize.add_argument("article", help="path of the article, or - to read standard input")
     summarize.add_argument("--json", action="store_true", help="print the briefing as JSON instead of the rich view")
     summarize.add_argument("-o", "--output", help="also write the briefing as JSON to this file")
+    summarize.add_argument("--markdown", metavar="FILE", help="also write the briefing as Markdown to this file")
     summarize.add_argument("--lang", default="en", help="language of statements and summary (ISO 639-1, default en)")
     _common_backend_options(summarize)
+
+    evaluate = commands.add_parser("eval", help="score briefings against hand-written gold files")
+    evaluate.add_argument("targets", nargs="*", default=["evals"], help="suite folders or gold files (default: evals)")
+    evaluate.add_argument("--baseline", help="an earlier run's JSON: print per-figure deltas and cases that got worse")
+    evaluate.add_argument(
+        "--min-f1", action="append", default=[], metavar="FIELD=VALUE",
+        help="fail (exit 1) when the suite's F1 for participants, claims, denials (or all) is below VALUE",
+    )  # fmt: skip
+    evaluate.add_argument("--out", default="evals/runs", help="folder for the run's JSON and Markdown (default evals/runs)")
+    evaluate.add_argument("--no-cache", action="store_true", help="ask the model again instead of reusing cached replies")
+    _common_backend_options(evaluate)
+
+    from summarizer import cli_export
+
+    cli_export.register(commands)
     return parser
 
 
@@ -134,8 +151,9 @@ def cmd_summarize(args: argparse.Namespace, err: Console) -> int:
     from summarizer.render import print_briefing
 
     language_name(args.lang)
-    if args.output:
-        check_writable(args.output)
+    for path in (args.output, args.markdown):
+        if path:
+            check_writable(path)
     article = article_from_text(_read_stdin(), source="<stdin>") if args.article == "-" else load_article(args.article)
     settings = _settings(args)
     with err.status("Starting the model…") as status, Summarizer(settings=settings, language=args.lang) as summarizer:
@@ -145,11 +163,71 @@ def cmd_summarize(args: argparse.Namespace, err: Console) -> int:
     if args.output:
         write_atomically(args.output, text + "\n")
         err.print(f"wrote {args.output}", style="dim")
+    if args.markdown:
+        from summarizer.export import briefing_markdown
+
+        write_atomically(args.markdown, briefing_markdown(briefing, article.text))
+        err.print(f"wrote {args.markdown}", style="dim")
     if args.json:
         sys.stdout.write(text + "\n")
     else:
         print_briefing(briefing, Console())
     return 0
+
+
+def cmd_eval(args: argparse.Namespace, err: Console) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from summarizer.cache import CompletionCache
+    from summarizer.eval.gold import discover
+    from summarizer.eval.report import gate, load_run, markdown_report, parse_thresholds, rich_table
+    from summarizer.eval.runner import run_suite
+    from summarizer.model_files import cache_dir
+    from summarizer.pipeline import Summarizer
+
+    thresholds = parse_thresholds(args.min_f1)
+    baseline = load_run(args.baseline) if args.baseline else None
+    targets = [Path(t) for t in args.targets]
+    for target in targets:
+        if not target.exists():
+            raise InputError(f"{target}: no such suite folder or gold file")
+    paths = discover(targets)
+    if not paths:
+        raise InputError(f"{', '.join(args.targets)}: no gold files (expected gold/*.yaml in a suite folder)")
+    out = Path(args.out)
+    check_writable(out / "probe.json")
+    cache = None if args.no_cache else CompletionCache(cache_dir() / "completions")
+    progress = Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err
+    )
+    with progress, Summarizer(settings=_settings(args)) as summarizer:
+        task = progress.add_task("starting", total=len(paths))
+        run = run_suite(
+            targets,
+            summarizer,
+            cache=cache,
+            on_case=lambda case_id: progress.update(task, description=case_id),
+            on_done=lambda _case: progress.advance(task),
+        )
+    data = run.to_dict()
+    stamp = run.started_at.strftime("%Y%m%dT%H%M%SZ")
+    name = f"{stamp}-{''.join(c if c.isalnum() or c in '.-' else '_' for c in run.model)}"
+    write_atomically(out / f"{name}.json", json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+    write_atomically(out / f"{name}.md", markdown_report(data, baseline))
+    Console().print(rich_table(data))
+    if baseline is not None:
+        from summarizer.eval.report import baseline_lines
+
+        for line in baseline_lines(data, baseline):
+            Console().print(("[red]" if "worse" in line else "") + line, markup="worse" in line, highlight=False)
+    for case in run.cases:
+        if case.error:
+            err.print(f"case {case.case_id}: {case.error}", style="yellow", markup=False, highlight=False)
+    err.print(f"wrote {out / name}.json and .md", style="dim")
+    failures = gate(data, thresholds)
+    for failure in failures:
+        print(f"summarizer: quality gate: {failure}", file=sys.stderr)
+    return 1 if failures else 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -163,6 +241,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "summarize":
             return cmd_summarize(args, err)
+        if args.command == "eval":
+            return cmd_eval(args, err)
+        if args.command == "export":
+            from summarizer import cli_export
+
+            return cli_export.run(args)
         parser.error(f"unknown command {args.command}")
     except SummarizerError as exc:
         print(f"summarizer: error: {exc}", file=sys.stderr)

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from summarizer.article import Article, article_from_text
 from summarizer.backends import Backend, Settings
+from summarizer.cache import CompletionCache
 from summarizer.errors import ExtractionError, InputError
 from summarizer.grounding import QuoteLocator
 from summarizer.llm import LLM, ReplyFailed
@@ -96,9 +97,12 @@ class Summarizer:
     ) -> None:
         self.close()
 
-    def new_llm(self) -> LLM:
+    def new_llm(self, *, cache: CompletionCache | None = None) -> LLM:
+        """A fresh LLM handle (its own call log) on this backend, optionally with a response cache."""
         backend = self.backend
-        return LLM(backend.client, model=backend.model, mode=backend.mode, max_reasks=backend.settings.max_reasks)
+        return LLM(
+            backend.client, model=backend.model, mode=backend.mode, max_reasks=backend.settings.max_reasks, cache=cache
+        )
 
     def summarize(
         self,
@@ -139,7 +143,7 @@ class _Run:
         self.prompts = owner.prompts
         self.system = self.prompts.system(language=language)
         self.locator = QuoteLocator(article.text)
-        self.context: dict[str, Any] = {"article": article.text, "locator": self.locator}
+        self.context: dict[str, Any] = {"article": article.text, "locator": self.locator, "language": language}
         self.warnings: list[BriefingWarning] = []
         self.quotes = [(q, span) for q in find_direct_quotes(article.text) if (span := self.locator.locate(q))]
         self.sentences = split_sentences(article.text)
@@ -148,8 +152,9 @@ class _Run:
         self._check_fits()
         participants = self._participants()
         names = [p.name for p in participants]
-        claims = self._claims(names)
-        denials = self._denials(participants)
+        denial_sentences = self._choose("denial_sentences", self.sentences, "denials")
+        claims = self._claims(names, not_reported=denial_sentences)
+        denials = self._denials(participants, denial_sentences)
         event = self._event()
         return Briefing(
             event=event,
@@ -239,7 +244,12 @@ class _Run:
 
     # -- claims ----------------------------------------------------------------------------------
 
-    def _claims(self, names: list[str]) -> list[Claim]:
+    def _claims(self, names: list[str], *, not_reported: list[tuple[int, int]]) -> list[Claim]:
+        """Quoted claims, one per quote, then statements reported without quotes.
+
+        Sentences carrying a quote or a denial are not offered as reported statements: they are
+        covered already, and offering them again invites duplicates.
+        """
         model = attribution_model(names)
         claims: list[Claim] = []
         for quote, (start, end) in self.quotes:
@@ -249,7 +259,8 @@ class _Run:
                 self._drop("claims", f"no valid attribution for a quote: {reply}", {"quote": quote})
                 continue
             claims.append(Claim(speaker=reply.speaker, statement=reply.statement, quote=quote, quote_span=(start, end)))  # type: ignore[attr-defined]
-        for start, end in self._choose("reported", self._sentences_without_quotes(), "claims"):
+        offered = [s for s in self._sentences_without_quotes() if s not in set(not_reported)]
+        for start, end in self._choose("reported", offered, "claims"):
             passage = self._passage(start, end, 0, 0)
             reply = self._ask(model, "attribution", ATTRIBUTION_TOKENS, passage=passage, names=names)
             if isinstance(reply, ReplyFailed):
@@ -275,11 +286,11 @@ class _Run:
 
     # -- denials ---------------------------------------------------------------------------------
 
-    def _denials(self, participants: list[Participant]) -> list[Denial]:
+    def _denials(self, participants: list[Participant], sentences: list[tuple[int, int]]) -> list[Denial]:
         text = self.article.text
         previous = dict(zip(self.sentences[1:], self.sentences[:-1], strict=False))
         denials: list[Denial] = []
-        for start, end in self._choose("denial_sentences", self.sentences, "denials"):
+        for start, end in sentences:
             sentence = text[start:end]
             before = previous.get((start, end))
             earlier = text[before[0] : before[1]] if before else None

@@ -23,6 +23,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator, model_validator
 
 from summarizer.grounding import QuoteLocator, normalise
+from summarizer.language import clearly_not
 from summarizer.schema import UNNAMED_SOURCE, ParticipantKind
 from summarizer.sentences import split_sentences
 
@@ -111,15 +112,21 @@ class ParticipantDraft(Reply):
         Models pad alias lists with repeats and inventions; those are not errors worth a
         re-ask, just noise to drop.
         """
-        locator = _locator(info)
+        article = _context(info).get("article")
         kept: list[str] = []
         for alias in aliases:
             alias = " ".join(alias.split())
             if not alias or any(name_key(alias) == name_key(k) for k in kept):
                 continue
-            if locator is None or locator.locate(alias) is not None:
+            if article is None or _occurs_as_words(alias, article):
                 kept.append(alias)
         return kept
+
+
+def _occurs_as_words(phrase: str, text: str) -> bool:
+    """Whole-word occurrence ("Vlad" is not in "Vladimir"), any whitespace between the words."""
+    pattern = r"(?<!\w)" + r"\s+".join(re.escape(word) for word in phrase.split()) + r"(?!\w)"
+    return re.search(pattern, text) is not None
 
 
 def participants_reply_model(field: str) -> type[Reply]:
@@ -159,9 +166,16 @@ def attribution_model(speakers: list[str]) -> type[Reply]:
     )
 
 
+def _in_briefing_language(value: str, info: ValidationInfo) -> str:
+    expected = _context(info).get("language")
+    if expected and (other := clearly_not(value, expected)):
+        raise ValueError(f"this is written in {other!r}: write it in the briefing language ({expected!r})")
+    return value
+
+
 def _paraphrase_not_copy(value: str, info: ValidationInfo) -> str:
     """The statement is a paraphrase in the briefing language; the quote already keeps the words."""
-    value = _one_sentence(value)
+    value = _in_briefing_language(_one_sentence(value), info)
     passage = _context(info).get("passage")
     if passage:
         words = normalise(value).strip(' "').casefold()
@@ -272,18 +286,19 @@ class EventReply(Reply):
 
     @field_validator("title")
     @classmethod
-    def _clean_title(cls, value: str) -> str:
-        return _one_sentence(value)
+    def _clean_title(cls, value: str, info: ValidationInfo) -> str:
+        return _in_briefing_language(_one_sentence(value), info)
 
     @field_validator("summary")
     @classmethod
-    def _two_to_four_sentences(cls, sentences: list[str]) -> list[str]:
+    def _two_to_four_sentences(cls, sentences: list[str], info: ValidationInfo) -> list[str]:
         """Models pack several sentences into one item: re-split them and keep the first four."""
         text = " ".join(" ".join(s.split()) for s in sentences)
         split = [text[a:b] for a, b in split_sentences(text)] or [text]
         if len(split) < 2 and len(text) < 40:
             raise ValueError("the summary needs 2 to 4 sentences")
         kept = split[:MAX_SUMMARY_SENTENCES]
+        _in_briefing_language(" ".join(kept), info)
         too_long = [s for s in kept if len(s) > MAX_SUMMARY_SENTENCE_CHARS]
         if too_long:
             raise ValueError(f"summary sentences must be short (under {MAX_SUMMARY_SENTENCE_CHARS} characters each)")

@@ -60,8 +60,7 @@ Q_DOCUMENT = "servirà da base delle relazioni bilaterali a lungo termine"
 S_PROSPERITY = "Relations between the two countries are entering a period of new great prosperity."
 S_THANKS = "Putin thanked Kim for his support and said they are fighting decades of US imperialism."
 S_DOCUMENT = (
-    "Moscow and Pyongyang have drafted a strategic cooperation document that will serve as the basis "
-    "of long-term relations."
+    "Moscow and Pyongyang have drafted a strategic cooperation document that will serve as the basis of long-term relations."
 )
 S_POLICIES = "Kim will support all Russian policies."
 S_WEAPONS = "that North Korea supplied weapons to Russia for use in Ukraine"
@@ -639,24 +638,43 @@ def test_everything_serialises_to_json_with_every_item() -> None:
 # Gold-style paraphrase vs. model-style paraphrase of the same statement.
 PARAPHRASES = [
     (S_PROSPERITY, "Kim said relations between North Korea and Russia are entering a new era of great prosperity."),
-    (S_THANKS, "Putin thanked the North Korean leader for the support, saying they fight against decades of American imperialism."),
-    (S_DOCUMENT, "Russia and North Korea prepared a strategic cooperation document to serve as the basis for long-term bilateral relations."),
-    ("Kim wants to further strengthen cooperation with Russia and will support all Russian policies.",
-     "Kim said his goal is to strengthen cooperation with Russia further and that he will back all of Russia's policies."),
+    (
+        S_THANKS,
+        "Putin thanked the North Korean leader for the support, saying they fight against decades of American imperialism.",
+    ),
+    (
+        S_DOCUMENT,
+        "Russia and North Korea prepared a strategic cooperation document to serve as the basis"
+        " for long-term bilateral relations.",
+    ),
+    (
+        "Kim wants to further strengthen cooperation with Russia and will support all Russian policies.",
+        "Kim said his goal is to strengthen cooperation with Russia further and that he will back all of Russia's policies.",
+    ),
     ("North Korea supplied weapons to Russia for use in Ukraine.", "North Korea provided arms to Russia to be used in Ukraine."),
     ("The government will raise taxes on fuel next year.", "Next year the government plans to increase fuel taxes."),
     ("The company denies any wrongdoing in the merger.", "The firm denied having done anything wrong in the merger."),
-    ("Inflation will fall below 2 percent by the end of the year.", "Inflation is expected to drop below 2% by the end of the year."),
-    ("The coach said the team lacked concentration in the second half.",
-     "According to the coach, his players were not concentrated enough in the second half."),
-    ("The hospital has enough beds to cope with the flu season.", "The hospital says it has sufficient beds to handle the flu season."),
+    (
+        "Inflation will fall below 2 percent by the end of the year.",
+        "Inflation is expected to drop below 2% by the end of the year.",
+    ),
+    (
+        "The coach said the team lacked concentration in the second half.",
+        "According to the coach, his players were not concentrated enough in the second half.",
+    ),
+    (
+        "The hospital has enough beds to cope with the flu season.",
+        "The hospital says it has sufficient beds to handle the flu season.",
+    ),
     ("The strike will continue until wages are raised.", "Unions said the strike would go on until wages rise."),
     ("The ceasefire was violated by the other side.", "The other side broke the ceasefire."),
 ]
 # Known misses: paraphrases that share almost no letters with the gold wording.
 HARD_PARAPHRASES = [
-    ("The visit underlines the invincibility and durability of bilateral relations.",
-     "The visit highlights that bilateral ties are invincible and lasting."),
+    (
+        "The visit underlines the invincibility and durability of bilateral relations.",
+        "The visit highlights that bilateral ties are invincible and lasting.",
+    ),
     ("The minister rejected reports that he plans to resign.", "The minister denied reports that he intends to step down."),
 ]
 # Same story, often the same subject, but a different statement.
@@ -667,10 +685,15 @@ DIFFERENT = [
     ("The government will raise taxes on fuel next year.", "The government will cut spending on health next year."),
     ("The company denies any wrongdoing in the merger.", "The company expects the merger to close in the spring."),
     ("Inflation will fall below 2 percent by the end of the year.", "Unemployment rose to 7 percent at the end of the year."),
-    ("The coach said the team lacked concentration in the second half.", "The coach said the team will sign a new striker in January."),
+    (
+        "The coach said the team lacked concentration in the second half.",
+        "The coach said the team will sign a new striker in January.",
+    ),
     ("The hospital has enough beds to cope with the flu season.", "The hospital will hire more nurses for the flu season."),
-    ("Kim wants to further strengthen cooperation with Russia and will support all Russian policies.",
-     "Kim travelled to Russia's far east by armoured train last September."),
+    (
+        "Kim wants to further strengthen cooperation with Russia and will support all Russian policies.",
+        "Kim travelled to Russia's far east by armoured train last September.",
+    ),
     ("The strike will continue until wages are raised.", "The strike has closed all schools in the city."),
     ("The ceasefire was violated by the other side.", "The ceasefire will be extended by two weeks."),
 ]
@@ -696,8 +719,10 @@ def test_known_limits_of_a_lexical_measure() -> None:
         assert text_similarity(a, b) < SIMILARITY_THRESHOLD
     for a, b in HARD_DIFFERENT:
         assert text_similarity(a, b) >= SIMILARITY_THRESHOLD
-    assert text_similarity("Russia denies supplying weapons to North Korea.",
-                           "North Korea denies supplying weapons to Russia.") > 0.9
+    assert (
+        text_similarity("Russia denies supplying weapons to North Korea.", "North Korea denies supplying weapons to Russia.")
+        > 0.9
+    )
 
 
 def test_threshold_sits_inside_the_best_plateau() -> None:
@@ -716,6 +741,8 @@ def test_threshold_sits_inside_the_best_plateau() -> None:
 def test_similarity_basics() -> None:
     assert text_similarity(S_THANKS, S_THANKS) == 1.0
     assert text_similarity("Putin’s visit", "putin's VISIT") == 1.0
+    assert text_similarity("Russia’s policies", "Russia policies") == 1.0  # a possessive is not a word
+    assert text_similarity("Perché sì", "perche SI") == 1.0
     assert text_similarity("The rain fell.", "Prices rose sharply.") < 0.1
     assert text_similarity("", "") == 1.0
     assert text_similarity("Anything at all", "") == 0.0

@@ -163,16 +163,17 @@ def test_questions_are_asked_in_pipeline_order(harness, article):
     titles = [r.body["response_format"]["json_schema"]["name"] for r in h.server.chat_requests]
     assert titles == [
         "CountriesReply", "PeopleReply", "OrganizationsReply", "GroupsReply",
+        "SentencesChoice",
         "Attribution", "Attribution", "Attribution", "Attribution",
         "SentencesChoice", "Attribution",
-        "SentencesChoice", "DeniersReply", "AccusationReply", "Resolution", "Resolution", "Resolution",
+        "DeniersReply", "AccusationReply", "Resolution", "Resolution", "Resolution",
         "EventReply",
     ]  # fmt: skip
     # Later participant questions tell the model what is already listed.
     people_task = h.server.chat_requests[1].body["messages"][1]["content"]
     assert "Already listed, do not repeat: Russia, North Korea, United States." in people_task
     # Speakers are restricted to the participants found.
-    speaker_enum = h.server.chat_requests[4].body["response_format"]["json_schema"]["schema"]["properties"]["speaker"]
+    speaker_enum = h.server.chat_requests[5].body["response_format"]["json_schema"]["schema"]["properties"]["speaker"]
     assert speaker_enum["enum"] == [*(n for n, _ in EXPECTED_PARTICIPANTS), UNNAMED_SOURCE]
 
 
@@ -188,13 +189,16 @@ def test_progress_is_reported_once_per_question(harness, article):
 
 
 def test_briefing_language_reaches_the_prompts(harness, article):
+    """The fake model always answers in English: asked for Italian, its prose is re-asked, then refused."""
     h = harness(FakeModel())
 
-    briefing = h.summarize(article, language="it")
+    with pytest.raises(ExtractionError, match="briefing language"):
+        h.summarize(article, language="it")
 
-    assert briefing.provenance.briefing_language == "it"
     system = h.server.chat_requests[0].body["messages"][0]
     assert system["role"] == "system" and "Italian" in system["content"]
+    titles = [r.body["response_format"]["json_schema"]["name"] for r in h.server.chat_requests]
+    assert titles[-3:] == ["EventReply"] * 3  # the English summary was re-asked twice
 
 
 # --- invalid replies: re-asked and fixed -----------------------------------------------------
@@ -212,7 +216,7 @@ def test_speaker_not_in_enum_is_reasked_and_fixed(harness, article):
     usage = briefing.provenance.usage
     assert usage.llm_calls == h.server.calls == CALLS + 1
     assert usage.reasks == 1
-    reask = h.server.chat_requests[5].body["messages"]  # the request after the faulty reply
+    reask = h.server.chat_requests[6].body["messages"]  # the request after the faulty reply
     assert reask[2]["role"] == "assistant" and "Sergei Lavrov" in reask[2]["content"]
     assert "speaker" in reask[3]["content"] and "Vladimir Putin" in reask[3]["content"]
 

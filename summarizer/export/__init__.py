@@ -106,6 +106,8 @@ def parse_briefing(text: str, *, name: str = "<briefing>") -> Briefing:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{name}: not JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
+    except RecursionError:
+        raise InputError(f"{name}: not a briefing (JSON nested too deeply)") from None
     if not isinstance(data, dict):
         raise InputError(f"{name}: not a briefing (a JSON object is expected, the file holds a JSON {_json_type(data)})")
     if "schema_version" in data and data["schema_version"] != SCHEMA_VERSION:
@@ -200,9 +202,12 @@ class ItemView:
     quote: str | None
     span: Span | None
     span_key: str | None = None  # the highlight in the article (HTML), when the quote was located
+    not_found: bool = False  # checked against the article, and the quote is not in it
 
     @property
     def position(self) -> str:
+        if self.not_found:
+            return "not found in the article text"
         if self.span is None:
             return "position in the article not recorded"
         start, end = self.span
@@ -277,6 +282,8 @@ def build_view(briefing: Briefing, spans: list[Span | None] | None = None) -> Br
         ItemView(f"denial-{i}", i, _name(d.speaker), d.denied, d.accuser, d.quote, spans[offset + i - 1])
         for i, d in enumerate(briefing.denials, 1)
     ]
+    for item in [*claims, *denials]:
+        item.not_found = checked and item.quote is not None and item.span is None
     groups: dict[str, SpeakerGroup] = {}
     for claim in claims:
         group = groups.setdefault(claim.speaker, SpeakerGroup(claim.speaker, roles.get(claim.speaker), []))

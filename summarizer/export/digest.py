@@ -101,6 +101,8 @@ def _article_nodes(number: int, label: str, briefing: Briefing) -> list[_Node]:
     for claim in briefing.claims:
         if speaker := who(claim.speaker):
             speaker.appearance.claimed.append(claim.statement)
+    # One allegation is often denied by several participants: the accuser alleged it once.
+    alleged: dict[tuple[int, str], tuple[_Node, str, list[str]]] = {}
     for denial in briefing.denials:
         speaker = who(denial.speaker)
         accuser = who(denial.accuser)
@@ -108,8 +110,11 @@ def _article_nodes(number: int, label: str, briefing: Briefing) -> list[_Node]:
             by = f" (accused by {accuser.name})" if accuser else ""
             speaker.appearance.denied.append(f"{denial.denied}{by}")
         if accuser:
-            against = f" (denied by {speaker.name})" if speaker else ""
-            accuser.appearance.alleged.append(f"{denial.denied}{against}")
+            entry = alleged.setdefault((id(accuser), name_key(denial.denied)), (accuser, denial.denied, []))
+            if speaker and speaker.name not in entry[2]:
+                entry[2].append(speaker.name)
+    for accuser, text, deniers in alleged.values():
+        accuser.appearance.alleged.append(f"{text} (denied by {', '.join(deniers)})" if deniers else text)
     return nodes
 
 

@@ -122,13 +122,17 @@ def briefing_html(briefing: Briefing, article_text: str) -> str:
         for item in h.items:
             item.span_key = h.key
     script = read_asset("briefing.js")
+    css = read_asset("briefing.css")
     directory = templates_dir()
+    # Inlined verbatim, so they must not be able to end their own element.
+    if "</script" in script.lower() or "</style" in css.lower():
+        raise ConfigError(f"{directory}: briefing.js or briefing.css contains a closing </script> or </style> tag")
     try:
         return _environment(str(directory)).get_template("briefing.html.j2").render(
             b=view,
             article=highlight_article(article_text, highlights),
             highlights=highlights,
-            css=Markup(read_asset("briefing.css")),
+            css=Markup(css),
             script=Markup(script),
             script_hash=_csp_hash(script),
         )

@@ -46,6 +46,17 @@ _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
+def _escape_char(match: re.Match[str]) -> str:
+    char = match[0]
+    if char == "_":
+        # Between two letters or digits "_" can neither open nor close emphasis (CommonMark's
+        # flanking rules), so file and model names such as q4_k_m stay readable as plain text.
+        text, at = match.string, match.start()
+        if 0 < at < len(text) - 1 and text[at - 1].isalnum() and text[at + 1].isalnum():
+            return char
+    return "\\" + char
+
+
 def md_escape(value: object) -> str:
     """Render untrusted text as literal Markdown inline text, on one line.
 
@@ -54,7 +65,7 @@ def md_escape(value: object) -> str:
     code block) of its own.
     """
     text = _CONTROLS.sub("", " ".join(str(value).split()))
-    text = _ALWAYS.sub(r"\\\g<0>", text)
+    text = _ALWAYS.sub(_escape_char, text)
     text = _ENTITY.sub(r"\\&", text)
     text = _SCHEME.sub(r"\\:", text)
     text = _WWW.sub(r"\1\\.", text)

@@ -1,0 +1,118 @@
+"""The ``export`` command: briefing JSON files to Markdown, a Markdown digest, or an HTML view.
+
+Kept apart from :mod:`summarizer.cli` so the main CLI only has to call :func:`register` and
+:func:`run`. Export never starts a model: it reads briefings that ``summarize -o`` wrote.
+Every problem a user can cause (a missing or non-briefing file, a flag combination that cannot
+work) is raised as a :class:`~summarizer.errors.SummarizerError` with one line naming the file
+or flag; the main CLI prints it and exits 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from summarizer.errors import ConfigError, InputError
+
+FORMATS = ("md", "html")
+_SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``export`` subcommand to the main CLI's subparsers (``parser.add_subparsers()``)."""
+    export = subparsers.add_parser(
+        "export",
+        help="turn briefing JSON into Markdown (one file: a briefing; several: a digest) or an HTML view",
+        description=(
+            "Export briefings written by 'summarizer summarize -o'. One briefing gives a Markdown briefing, several give a "
+            "Markdown digest with an index of the participants they share; --format html gives one self-contained page "
+            "with the article's quotes highlighted (it needs the article: --article)."
+        ),
+    )
+    export.add_argument("briefings", nargs="+", metavar="BRIEFING", help="briefing JSON file(s)")
+    export.add_argument("-o", "--output", help="write here (atomically) instead of standard output")
+    export.add_argument(
+        "--format", choices=FORMATS, help="md or html (default: from the --output suffix, .html/.htm meaning html; else md)"
+    )
+    export.add_argument(
+        "--article",
+        metavar="PATH",
+        help="the article the briefing was made from (required for html; with md, quote positions are checked against it)",
+    )
+    export.add_argument(
+        "--title", help="title of a digest of several briefings (default 'News digest'; one briefing keeps its headline)"
+    )
+    export.set_defaults(handler=run)
+
+
+def output_format(args: argparse.Namespace) -> str:
+    """The explicit --format, else the one the output file's suffix names, else Markdown."""
+    if args.format:
+        return str(args.format)
+    if args.output:
+        return _SUFFIXES.get(Path(args.output).suffix.lower(), "md")
+    return "md"
+
+
+def _labels(paths: list[str]) -> list[str]:
+    """File names identify the articles of a digest; full paths only where two names coincide."""
+    names = [Path(p).name for p in paths]
+    counts = Counter(names)
+    return [name if counts[name] == 1 else path for name, path in zip(names, paths, strict=True)]
+
+
+def render(args: argparse.Namespace) -> str:
+    """The exported document for parsed ``export`` arguments."""
+    from summarizer.export import ArticleMismatchError, load_briefing
+
+    fmt = output_format(args)
+    paths = list(args.briefings)
+    if fmt == "html" and len(paths) > 1:
+        raise ConfigError("--format html exports one briefing per page; give one briefing file (several make a Markdown digest)")
+    if fmt == "html" and not args.article:
+        raise ConfigError(
+            "--format html needs the article text to highlight the quotes in:"
+            " add --article PATH (the file the briefing was made from)"
+        )
+    if args.article and len(paths) > 1:
+        raise ConfigError("--article goes with a single briefing; a digest of several briefings does not use article texts")
+    briefings = [load_briefing(path) for path in paths]
+    if len(briefings) > 1:
+        from summarizer.export import digest_markdown
+
+        return digest_markdown(list(zip(_labels(paths), briefings, strict=True)), title=args.title)
+
+    article_text = None
+    if args.article:
+        from summarizer.article import load_article
+
+        # Loaded exactly as 'summarize' loads it (decoding, HTML extraction, normalisation), so the
+        # text and its sha256 are the ones the briefing's offsets refer to.
+        article_text = load_article(args.article).text
+    try:
+        if fmt == "html":
+            from summarizer.export import briefing_html
+
+            assert article_text is not None
+            return briefing_html(briefings[0], article_text)
+        from summarizer.export import briefing_markdown
+
+        return briefing_markdown(briefings[0], article_text)
+    except ArticleMismatchError as exc:
+        raise InputError(f"{args.article}: {exc} (briefing {paths[0]})") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``summarizer export``; errors propagate as SummarizerError for the main CLI to print."""
+    text = render(args)
+    if args.output:
+        from summarizer.cli import write_atomically  # imported here: summarizer.cli imports this module
+
+        write_atomically(args.output, text)
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
