@@ -124,9 +124,10 @@ class ParticipantDraft(Reply):
 
 
 def _occurs_as_words(phrase: str, text: str) -> bool:
-    """Whole-word occurrence ("Vlad" is not in "Vladimir"), any whitespace between the words."""
-    pattern = r"(?<!\w)" + r"\s+".join(re.escape(word) for word in phrase.split()) + r"(?!\w)"
-    return re.search(pattern, text) is not None
+    """Whole-word occurrence ("Vlad" is not in "Vladimir"), with the quote-mark and whitespace
+    leniency of quotes (:func:`summarizer.grounding.normalise`)."""
+    pattern = r"(?<!\w)" + re.escape(normalise(phrase).strip()) + r"(?!\w)"
+    return re.search(pattern, normalise(text)) is not None
 
 
 def participants_reply_model(field: str) -> type[Reply]:
