@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator, model_validator
 
 from summarizer.grounding import QuoteLocator, normalise
 from summarizer.language import clearly_not
+from summarizer.names import name_key
 from summarizer.schema import UNNAMED_SOURCE, ParticipantKind
 from summarizer.sentences import split_sentences
 
@@ -47,13 +47,6 @@ class Reply(BaseModel):
     """Base of every reply: unknown keys are errors, so stray keys never slip through."""
 
     model_config = ConfigDict(extra="forbid")
-
-
-def name_key(name: str) -> str:
-    """Comparison form of a name: case, accents, hyphens and spacing do not make a new participant."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"[\W_]+", " ", letters).strip()
 
 
 def _context(info: ValidationInfo) -> dict[str, Any]:

@@ -27,17 +27,17 @@ KIM_QUOTE = "Le relazioni tra i nostri paesi stanno entrando in un periodo di nu
 PUTIN_QUOTE = "Grazie per il sostegno, combattiamo contro decenni di imperialismo degli Stati Uniti"
 
 SAME = {
-    "vladimir putin": {"vladimir putin", "putin", "vladimir vladimirovich putin"},
-    "kim jong un": {"kim jong un", "kim jongun", "kim"},
-    "russia": {"russia", "russian federation", "moscow"},
-    "north korea": {"north korea", "democratic people s republic of korea", "dprk", "pyongyang"},
-    "united states": {"united states", "united states of america", "usa", "us", "u s", "washington"},
+    "vladimir putin": {"Vladimir Putin", "Putin", "Vladimir Vladimirovich Putin"},
+    "kim jong un": {"Kim Jong-un", "Kim"},
+    "russia": {"Russia", "Russian Federation", "Moscow"},
+    "north korea": {"North Korea", "Democratic People's Republic of Korea", "DPRK", "Pyongyang"},
+    "united states": {"United States", "United States of America", "USA", "US", "Washington"},
 }
 
 
 def _canonical(name: str) -> str:
     key = name_key(name)
-    return next((canon for canon, forms in SAME.items() if key in forms), key)
+    return next((canon for canon, forms in SAME.items() if key in {name_key(f) for f in forms}), key)
 
 
 def _env() -> dict[str, str]:

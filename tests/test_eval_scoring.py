@@ -20,14 +20,12 @@ from summarizer.eval.scoring import (
     SIMILARITY_THRESHOLD,
     CaseScore,
     aggregate,
-    fold_translit,
-    name_key,
-    names_match,
     prf,
     score_case,
     text_similarity,
 )
 from summarizer.grounding import locate_quote
+from summarizer.names import fold_translit, name_key, names_match
 from summarizer.schema import (
     Briefing,
     Claim,

@@ -103,7 +103,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,6 +113,7 @@ from scipy.optimize import linear_sum_assignment
 
 from summarizer.eval.gold import GoldCase, GoldClaim, GoldDenial, GoldParticipant, names_of
 from summarizer.grounding import QuoteLocator, Span, normalise
+from summarizer.names import WORD, fold_text, name_key, names_match
 from summarizer.schema import UNNAMED_SOURCE, Briefing, Claim, Denial, Participant
 
 SIMILARITY_THRESHOLD: Final[float] = 0.55
@@ -133,46 +133,12 @@ _STOPWORDS_TEXT: Final[str] = """
 """
 STOPWORDS: Final[frozenset[str]] = frozenset(_STOPWORDS_TEXT.split())
 
-_SPECIAL_LETTERS: Final = str.maketrans(
-    {"ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ı": "i", "ß": "ss"}
-)
-_WORD: Final = re.compile(r"[^\W_]+")
 _POSSESSIVE: Final = re.compile(r"['’]s\b")
-_ARABIC_ARTICLES: Final = frozenset({"al", "el"})
-_DOUBLED: Final = re.compile(r"([a-z])\1+")
-_FINAL_IYJ: Final = re.compile(r"(?<=[^iyj])[iyj]+$")
 _LOCATION_PARTS: Final = re.compile(r"[,;/()\[\]]")
 _QUOTE_EDGES: Final = ' "'  # what grounding.normalise turns outer whitespace and quote marks into
 
 
 # --- names ------------------------------------------------------------------------------------
-
-
-def _fold_text(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_SPECIAL_LETTERS)
-
-
-def fold_translit(word: str) -> str:
-    """Fold transliteration variants of one lower-case word (rules in the module docstring)."""
-    word = word.replace("kh", "h").replace("gh", "g").replace("x", "ks")
-    word = _DOUBLED.sub(r"\1", word)
-    return _FINAL_IYJ.sub("i", word)
-
-
-def name_key(name: str) -> str:
-    """The comparison form of a name: two names match when their keys are equal."""
-    words = _WORD.findall(_fold_text(name))
-    if len(words) > 1 and words[0] == "the":
-        words = words[1:]
-    words = [w for w in words if w not in _ARABIC_ARTICLES] or words
-    return "".join(fold_translit(w) for w in words)
-
-
-def names_match(a: str, b: str) -> bool:
-    """Whether two names denote the same entity under the name rules (empty keys never match)."""
-    key = name_key(a)
-    return bool(key) and key == name_key(b)
 
 
 UNNAMED_KEY: Final[str] = name_key(UNNAMED_SOURCE)
@@ -205,7 +171,7 @@ class _Speakers:
 
 
 def _words(text: str) -> list[str]:
-    return _WORD.findall(_POSSESSIVE.sub("", _fold_text(text)))
+    return WORD.findall(_POSSESSIVE.sub("", fold_text(text)))
 
 
 def _ngrams(words: list[str]) -> set[str]:

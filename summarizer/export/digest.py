@@ -2,7 +2,7 @@
 
 The same person turns up in different articles under different spellings ("Kim Jong-un", "Kim
 Jong Un", "KIM JONG UN"), transliterations and short forms, so the index merges participants by
-the comparison form of their names (:func:`summarizer.replies.name_key`: case, accents, hyphens
+the comparison form of their names (:func:`summarizer.names.name_key`: case, accents, hyphens
 and spacing folded) and of the forms each article uses. Merging is deliberately conservative,
 because a wrong merge attributes one person's words to another, which is worse than listing one
 person twice:
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from summarizer.export import BriefingView, build_view
 from summarizer.export.markdown import MdSafe, heading, render_markdown
-from summarizer.replies import name_key
+from summarizer.names import name_key
 from summarizer.schema import UNNAMED_SOURCE, Briefing
 
 __all__ = ["IndexEntry", "digest_markdown", "participant_index"]

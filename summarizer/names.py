@@ -1,0 +1,49 @@
+"""Comparing names of people, countries and organizations across spellings.
+
+One set of rules serves the pipeline (is this participant listed twice?), the digest (the same
+participant in two articles?) and the evaluation (is this the gold participant?), so that all
+three agree on when two names are the same. The rules are spelled out in
+:mod:`summarizer.eval.scoring`'s docstring, which the README quotes.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Final
+
+_SPECIAL_LETTERS: Final = str.maketrans(
+    {"ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ı": "i", "ß": "ss"}
+)
+WORD: Final = re.compile(r"[^\W_]+")
+_ARABIC_ARTICLES: Final = frozenset({"al", "el"})
+_DOUBLED: Final = re.compile(r"([a-z])\1+")
+_FINAL_IYJ: Final = re.compile(r"(?<=[^iyj])[iyj]+$")
+
+
+def fold_text(text: str) -> str:
+    """Casefolded, accents removed, a few special letters spelled out."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_SPECIAL_LETTERS)
+
+
+def fold_translit(word: str) -> str:
+    """Fold transliteration variants of one lower-case word (rules in the module docstring)."""
+    word = word.replace("kh", "h").replace("gh", "g").replace("x", "ks")
+    word = _DOUBLED.sub(r"\1", word)
+    return _FINAL_IYJ.sub("i", word)
+
+
+def name_key(name: str) -> str:
+    """The comparison form of a name: two names match when their keys are equal."""
+    words = WORD.findall(fold_text(name))
+    if len(words) > 1 and words[0] == "the":
+        words = words[1:]
+    words = [w for w in words if w not in _ARABIC_ARTICLES] or words
+    return "".join(fold_translit(w) for w in words)
+
+
+def names_match(a: str, b: str) -> bool:
+    """Whether two names denote the same entity under the name rules (empty keys never match)."""
+    key = name_key(a)
+    return bool(key) and key == name_key(b)
