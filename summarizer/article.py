@@ -19,11 +19,11 @@ import functools
 import hashlib
 import os
 import re
-import stat
 import unicodedata
 from dataclasses import dataclass
 
 from summarizer.errors import InputError
+from summarizer.files import display_name, read_bounded
 from summarizer.html_text import extract_text
 from summarizer.language import detect as detect_language
 
@@ -129,18 +129,6 @@ _HTML_TAG_RE = re.compile(
 )
 
 
-def _display(name: str) -> str:
-    """The file name as shown in messages: escaped if it could break the one-line rule."""
-    return name if name.isprintable() else repr(name)
-
-
-def _format_size(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MiB ({size:,} bytes)"
-    if size >= 1024:
-        return f"{size / 1024:.1f} KiB ({size:,} bytes)"
-    return f"{size:,} bytes"
-
 
 def _binary_error(shown: str, why: str) -> InputError:
     return InputError(f"{shown}: binary data, not a text article ({why}); save the article as text")
@@ -218,7 +206,7 @@ def decode_bytes(data: bytes, *, name: str) -> tuple[str, str]:
     ``_looks_like_latin_text``. The returned text is exactly what the bytes say (only a BOM is
     removed), so normalisation stays in one place.
     """
-    shown = _display(name)
+    shown = display_name(name)
     if not data:
         return "", "utf-8"
     for magic, what in _BINARY_MAGIC:
@@ -292,7 +280,7 @@ def _build_article(
     Only line endings and invisible control characters are changed: accents, spacing and
     punctuation are the author's, and the model's quotes must match them.
     """
-    shown = _display(name)
+    shown = display_name(name)
     if _SURROGATE_RE.search(text):
         raise InputError(
             f"{shown}: contains characters that are not valid Unicode (lone surrogates);"
@@ -336,49 +324,6 @@ def article_from_text(text: str, *, source: str | None = None) -> Article:
     )
 
 
-def _read_limited(name: str, shown: str, max_bytes: int) -> bytes:
-    """Read at most ``max_bytes + 1`` bytes, refusing oversized files before reading them.
-
-    The stat check gives the user the real size without reading; the bounded read protects
-    against what stat cannot see (devices, pipes, a file growing meanwhile).
-    """
-    try:
-        info = os.stat(name)
-    except (FileNotFoundError, NotADirectoryError):
-        raise InputError(f"{shown}: no such file") from None
-    except PermissionError:
-        raise InputError(f"{shown}: permission denied") from None
-    except (OSError, ValueError) as exc:
-        raise InputError(f"{shown}: cannot access the file ({_reason(exc)})") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise InputError(f"{shown}: is a directory, not a file")
-    if stat.S_ISREG(info.st_mode) and info.st_size > max_bytes:
-        raise InputError(
-            f"{shown}: file is too large: {_format_size(info.st_size)},"
-            f" the limit is {_format_size(max_bytes)}"
-        )
-    try:
-        with open(name, "rb") as handle:
-            data = handle.read(max_bytes + 1)
-    except PermissionError:
-        raise InputError(f"{shown}: permission denied") from None
-    except IsADirectoryError:
-        raise InputError(f"{shown}: is a directory, not a file") from None
-    except OSError as exc:
-        raise InputError(f"{shown}: cannot read the file ({_reason(exc)})") from None
-    if len(data) > max_bytes:
-        raise InputError(
-            f"{shown}: file is too large: more than {_format_size(max_bytes)},"
-            f" the limit is {_format_size(max_bytes)}"
-        )
-    return data
-
-
-def _reason(exc: Exception) -> str:
-    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-    return " ".join(reason.split()) or type(exc).__name__
-
-
 def load_article(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
     """Load, decode and normalise an article file.
 
@@ -389,8 +334,8 @@ def load_article(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_B
     if max_bytes < 0:
         raise ValueError("max_bytes must not be negative")
     name = os.fsdecode(os.fspath(path))
-    shown = _display(name)
-    data = _read_limited(name, shown, max_bytes)
+    shown = display_name(name)
+    data = read_bounded(name, max_bytes=max_bytes)
     if not data:
         raise InputError(f"{shown}: file is empty")
     text, encoding = decode_bytes(data, name=name)

@@ -9,9 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
@@ -20,6 +18,7 @@ from rich.console import Console
 
 from summarizer import __version__
 from summarizer.errors import InputError, SummarizerError
+from summarizer.files import check_writable, write_atomically
 
 EXIT_INTERRUPTED = 130
 EXIT_BUG = 70
@@ -104,37 +103,6 @@ def _settings(args: argparse.Namespace):
         timeout=args.timeout,
         max_reasks=args.max_reasks,
     )
-
-
-def check_writable(path: str | os.PathLike[str]) -> None:
-    """Refuse an unusable output path before any model time is spent."""
-    target = Path(path)
-    if target.is_dir():
-        raise InputError(f"{target}: is a directory; give a file name for the output")
-    parent = next((p for p in [target.parent, *target.parent.parents] if p.exists()), Path("."))
-    if not parent.is_dir() or not os.access(parent, os.W_OK):
-        raise InputError(f"{target}: cannot write output there ({parent} is not a writable folder)")
-
-
-def write_atomically(path: str | os.PathLike[str], text: str) -> None:
-    """Write a file so that it is either complete or absent, never half-written."""
-    target = Path(path)
-    check_writable(target)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise InputError(f"{target}: cannot write output ({exc.strerror or exc})") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would make shared outputs unreadable
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _read_stdin() -> str:

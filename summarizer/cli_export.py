@@ -109,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
     """Run ``summarizer export``; errors propagate as SummarizerError for the main CLI to print."""
     text = render(args)
     if args.output:
-        from summarizer.cli import write_atomically  # imported here: summarizer.cli imports this module
+        from summarizer.files import write_atomically  # imported here: summarizer.cli imports this module
 
         write_atomically(args.output, text)
         print(f"wrote {args.output}", file=sys.stderr)

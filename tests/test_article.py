@@ -22,7 +22,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import summarizer.article as article_module
+import summarizer.files as files_module
 from summarizer.article import (
     DEFAULT_MAX_BYTES,
     Article,
@@ -119,7 +119,7 @@ class SpyFile:
 @pytest.fixture
 def read_spy(monkeypatch: pytest.MonkeyPatch) -> ReadSpy:
     spy = ReadSpy()
-    monkeypatch.setattr(article_module, "open", spy.open, raising=False)
+    monkeypatch.setattr(files_module, "open", spy.open, raising=False)
     return spy
 
 
@@ -360,7 +360,7 @@ def test_permission_error_on_open(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     def deny(file: str, *args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied", file)
 
-    monkeypatch.setattr(article_module, "open", deny, raising=False)
+    monkeypatch.setattr(files_module, "open", deny, raising=False)
     refused(path, "permission denied")
 
 

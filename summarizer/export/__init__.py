@@ -19,7 +19,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,6 +26,8 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from summarizer.errors import InputError
+from summarizer.files import os_reason, read_bounded
+from summarizer.grounding import Span
 from summarizer.schema import SCHEMA_VERSION, UNNAMED_SOURCE, Briefing, Claim, Denial
 
 if TYPE_CHECKING:
@@ -72,25 +73,7 @@ class ArticleMismatchError(InputError):
 def load_briefing(path: str | os.PathLike[str]) -> Briefing:
     """Read and validate a briefing JSON file; every failure is one ``InputError`` line naming the file."""
     name = os.fspath(path)
-    try:
-        info = os.stat(name)
-    except (FileNotFoundError, NotADirectoryError):
-        raise InputError(f"{name}: no such file") from None
-    except PermissionError:
-        raise InputError(f"{name}: permission denied") from None
-    except (OSError, ValueError) as exc:
-        raise InputError(f"{name}: cannot access the file ({_reason(exc)})") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise InputError(f"{name}: is a directory, not a briefing file")
-    try:
-        with open(name, "rb") as handle:
-            data = handle.read(MAX_BRIEFING_BYTES + 1)
-    except PermissionError:
-        raise InputError(f"{name}: permission denied") from None
-    except OSError as exc:
-        raise InputError(f"{name}: cannot read the file ({_reason(exc)})") from None
-    if len(data) > MAX_BRIEFING_BYTES:
-        raise InputError(f"{name}: too large for a briefing (more than {MAX_BRIEFING_BYTES // (1024 * 1024)} MB)")
+    data = read_bounded(name, max_bytes=MAX_BRIEFING_BYTES, kind="briefing file")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -129,15 +112,7 @@ def _json_type(value: Any) -> str:
     return {list: "array", str: "string", int: "number", float: "number", bool: "boolean"}.get(type(value), "null")
 
 
-def _reason(exc: Exception) -> str:
-    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-    return " ".join(reason.split()) or type(exc).__name__
-
-
 # --- checking an article against a briefing -------------------------------------------------
-
-
-Span = tuple[int, int]
 
 
 def check_article(briefing: Briefing, article_text: str) -> list[Span | None]:
@@ -372,4 +347,4 @@ def read_asset(name: str) -> str:
     except OSError as exc:
         from summarizer.errors import ConfigError
 
-        raise ConfigError(f"{path}: cannot read export asset ({_reason(exc)})") from None
+        raise ConfigError(f"{path}: cannot read export asset ({os_reason(exc)})") from None
