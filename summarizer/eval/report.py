@@ -63,7 +63,7 @@ def _num(value: float | None, digits: int = 2) -> str:
 
 
 def _prf(values: tuple[float | None, ...]) -> str:
-    return " / ".join(_num(v) for v in values)
+    return "/".join(_num(v) for v in values)
 
 
 def _check(value: bool | None) -> str:
@@ -98,8 +98,8 @@ def rich_table(run: dict[str, Any]) -> Table:
     header, rows = _table_rows(run)
     prompt = run["prompt"]
     table = Table(title=f"Eval: {run['model']} ({run['backend']}), prompt {prompt['template']} v{prompt['version']}")
-    for name in header:
-        table.add_column(name, overflow="fold")
+    for index, name in enumerate(header):
+        table.add_column(name, no_wrap=index == 0, overflow="fold")
     for row in rows:
         table.add_row(*[Text(cell.replace("**", ""), style="bold" if cell.startswith("**") else "") for cell in row])
     return table
@@ -228,7 +228,7 @@ def gate(run: dict[str, Any], thresholds: dict[str, float]) -> list[str]:
         value = figures[f"{name}.f1"]
         if value is None or value < minimum:
             failures.append(f"{name} F1 {_num(value)} is below the minimum {minimum:.2f}")
-    if thresholds and run["totals"]["errors"]:
-        # A case without a briefing is not in the pooled scores, so it must fail the gate itself.
-        failures.append(f"{run['totals']['errors']} case(s) produced no briefing")
+    if run["totals"]["errors"]:
+        # A case without a score is not in the pooled figures, so it fails the run by itself.
+        failures.append(f"{run['totals']['errors']} case(s) could not be scored")
     return failures

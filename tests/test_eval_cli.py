@@ -1,0 +1,148 @@
+"""``summarizer eval`` end to end over a fake OpenAI server: reports, cache, baseline, gates.
+
+The fake model (tests/fakemodel.py) knows only the seed article; it stands in for a model so that
+the runner, the cache and the reports can be checked exactly. Scores here are the fake's, not a
+model result.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from fakemodel import FakeModel
+from fakeserver import FakeServer, respond
+
+from summarizer.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SENTINEL = "sk-test-SENTINEL-0123456789"
+
+
+@pytest.fixture
+def suite(tmp_path: Path) -> Path:
+    folder = tmp_path / "suite"
+    (folder / "gold").mkdir(parents=True)
+    (folder / "articles").mkdir()
+    shutil.copy(ROOT / "evals/gold/seed-putin-pyongyang.yaml", folder / "gold")
+    shutil.copy(ROOT / "evals/articles/seed-putin-pyongyang.txt", folder / "articles")
+    return folder
+
+
+@pytest.fixture
+def server(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    monkeypatch.setenv("SUMMARIZER_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("OPENAI_API_KEY", SENTINEL)
+    with FakeServer(default=respond(FakeModel())) as fake:
+        yield fake
+
+
+def run_eval(server: FakeServer, *args: str) -> int:
+    return main(["eval", *args, "--base-url", server.base_url, "--model", "fake"])
+
+
+def the_run(out: Path) -> dict:
+    (path,) = sorted(out.glob("*.json"))
+    return json.loads(path.read_text())
+
+
+def test_eval_writes_reports_and_a_second_run_makes_no_llm_call(
+    server: FakeServer, suite: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run_eval(server, str(suite), "--out", str(tmp_path / "runs1")) == 0
+    first_calls = server.calls
+    assert first_calls > 5
+    run = the_run(tmp_path / "runs1")
+    (case,) = run["cases"]
+    assert case["id"] == "seed-putin-pyongyang" and case["schema_valid"] and case["error"] is None
+    assert run["totals"]["llm_calls"] == first_calls and run["totals"]["cache_hits"] == 0
+    for field in ("participants", "claims", "denials"):
+        assert 0.0 <= run["suite"][field]["f1"] <= 1.0
+        assert {"matched", "missed", "extra"} <= set(case["score"][field])
+    report = next((tmp_path / "runs1").glob("*.md")).read_text()
+    assert report.startswith("# Evaluation: fake") and "seed-putin-pyongyang" in report
+    shown = capsys.readouterr().out
+    assert "seed-putin-pyongyang" in shown and "suite" in shown
+
+    assert run_eval(server, str(suite), "--out", str(tmp_path / "runs2")) == 0
+    assert server.calls == first_calls  # every reply came from the cache
+    again = the_run(tmp_path / "runs2")
+    assert again["totals"]["cache_hits"] == first_calls
+    assert again["suite"] == run["suite"]
+
+    cached = list((tmp_path / "cache" / "completions").rglob("*.json"))
+    assert len(cached) == first_calls
+    assert all(SENTINEL not in p.read_text() for p in cached)
+    assert all(SENTINEL not in p.read_text() for p in (tmp_path / "runs1").iterdir())
+
+
+def test_corrupt_cache_entry_is_asked_again_and_rewritten(server: FakeServer, suite: Path, tmp_path: Path) -> None:
+    assert run_eval(server, str(suite), "--out", str(tmp_path / "a")) == 0
+    calls = server.calls
+    victim = sorted((tmp_path / "cache" / "completions").rglob("*.json"))[0]
+    victim.write_text("{not json")
+    assert run_eval(server, str(suite), "--out", str(tmp_path / "b")) == 0
+    assert server.calls == calls + 1
+    assert json.loads(victim.read_text())["response"]["choices"]
+
+
+def test_no_cache_asks_again(server: FakeServer, suite: Path, tmp_path: Path) -> None:
+    assert run_eval(server, str(suite), "--out", str(tmp_path / "a")) == 0
+    calls = server.calls
+    assert run_eval(server, str(suite), "--out", str(tmp_path / "b"), "--no-cache") == 0
+    assert server.calls == 2 * calls
+
+
+def test_thresholds_gate_the_exit_code(
+    server: FakeServer, suite: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run_eval(server, str(suite), "--out", str(tmp_path / "a"), "--min-f1", "participants=0.1") == 0
+    f1 = the_run(tmp_path / "a")["suite"]["claims"]["f1"]
+    assert f1 < 1.0
+    capsys.readouterr()
+    assert run_eval(server, str(suite), "--out", str(tmp_path / "b"), "--min-f1", "claims=1.0") == 1
+    assert f"claims F1 {f1:.2f} is below the minimum 1.00" in capsys.readouterr().err
+    assert run_eval(server, str(suite), "--min-f1", "claims=2") == 2  # not a valid threshold
+
+
+def test_baseline_names_the_case_that_got_worse(
+    server: FakeServer, suite: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run_eval(server, str(suite), "--out", str(tmp_path / "a")) == 0
+    baseline = the_run(tmp_path / "a")
+    baseline["cases"][0]["score"]["claims"]["f1"] = 1.0  # pretend it used to be perfect
+    baseline["suite"]["claims"]["f1"] = 1.0
+    path = tmp_path / "baseline.json"
+    path.write_text(json.dumps(baseline))
+    capsys.readouterr()
+    assert run_eval(server, str(suite), "--out", str(tmp_path / "b"), "--baseline", str(path)) == 0
+    out = capsys.readouterr().out
+    assert "case seed-putin-pyongyang got worse: claims F1 1.00 →" in out
+    assert "claims.f1: 1.000 →" in out
+    report = next((tmp_path / "b").glob("*.md")).read_text()
+    assert "## Against the baseline" in report and "got worse" in report
+
+
+def test_broken_gold_file_is_one_line_and_the_other_cases_still_run(
+    server: FakeServer, suite: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = suite / "gold" / "a-broken.yaml"
+    broken.write_text((suite / "gold" / "seed-putin-pyongyang.yaml").read_text().replace("kind: person", "kind: human", 1))
+    assert run_eval(server, str(suite), "--out", str(tmp_path / "a")) == 1
+    run = the_run(tmp_path / "a")
+    by_id = {c["id"]: c for c in run["cases"]}
+    assert by_id["seed-putin-pyongyang"]["schema_valid"]
+    error = by_id["a-broken"]["error"]
+    assert "a-broken.yaml" in error and "kind" in error and "\n" not in error
+    assert "case(s) could not be scored" in capsys.readouterr().err
+
+
+def test_article_path_leaving_the_suite_is_refused(server: FakeServer, suite: Path, tmp_path: Path) -> None:
+    gold = suite / "gold" / "seed-putin-pyongyang.yaml"
+    gold.write_text(gold.read_text().replace("article: articles/", "article: ../../", 1))
+    assert run_eval(server, str(suite), "--out", str(tmp_path / "a")) == 1
+    (case,) = the_run(tmp_path / "a")["cases"]
+    assert "leaves the suite folder" in case["error"]
+    assert server.calls == 0
