@@ -24,6 +24,17 @@ def detect(text: str) -> tuple[str, float]:
     return code, float(probability)
 
 
+# Languages written in the Latin alphabet: a text for one of them that is mostly in another script
+# (Cyrillic, Greek, CJK...) is in the wrong language whatever the identifier's confidence.
+LATIN_SCRIPT = frozenset("en it fr de es pt nl pl tr".split())
+
+
+def _mostly_non_latin(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    non_latin = sum(1 for c in letters if not ("a" <= c.lower() <= "z" or "\u00c0" <= c <= "\u024f"))
+    return len(letters) >= MIN_LETTERS // 2 and non_latin > len(letters) / 2
+
+
 def clearly_not(text: str, expected: str) -> str | None:
     """The language ``text`` is confidently in, if that is not ``expected``; else None.
 
@@ -31,4 +42,8 @@ def clearly_not(text: str, expected: str) -> str | None:
     language was asked for; short or mixed texts are never flagged.
     """
     code, probability = detect(text)
-    return code if code not in ("und", expected) and probability >= CONFIDENT else None
+    if code in ("und", expected):
+        return None
+    if probability >= CONFIDENT or (expected in LATIN_SCRIPT and _mostly_non_latin(text)):
+        return code
+    return None

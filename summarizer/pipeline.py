@@ -295,7 +295,8 @@ class _Run:
             before = previous.get((start, end))
             earlier = text[before[0] : before[1]] if before else None
             passage = text[before[0] : end] if before else sentence
-            deniers = self._ask(DeniersReply, "deniers", DENIALS_TOKENS, passage=sentence)
+            around = self._passage(start, end, PASSAGE_BEFORE, PASSAGE_AFTER)
+            deniers = self._ask(DeniersReply, "deniers", DENIALS_TOKENS, passage=around)
             if not isinstance(deniers, DeniersReply):
                 self._drop("denials", f"no valid reading of who denies: {deniers}", {"quote": sentence})
                 continue

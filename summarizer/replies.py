@@ -195,17 +195,21 @@ def sentence_choice_model(field: str, sentences: list[str]) -> type[Reply]:
 # --- denials ----------------------------------------------------------------------------------
 
 
-def _copied_from_passage(names: list[str], info: ValidationInfo, field: str) -> list[str]:
-    passage = _context(info).get("passage")
+def _written_in_article(names: list[str], info: ValidationInfo, field: str) -> list[str]:
+    """Names must be the article's own words (any case: "USA" for "Usa"), each given once.
+
+    The whole article counts, not just the sentence asked about: a denial is often reported in
+    one sentence and attributed in the next ("The agency rejected it. Its spokeswoman said...").
+    """
+    article = _context(info).get("article")
     names = [" ".join(n.split()) for n in names]
     if len({name_key(n) for n in names}) != len(names) or not all(names):
         raise ValueError(f"{field} must name each one once")
-    if passage:
-        # Names, unlike quotes, may differ in case ("USA" for "Usa") and still be the article's words.
-        locator = QuoteLocator(passage.casefold())
+    if article:
+        locator = _context(info).setdefault("casefolded", QuoteLocator(article.casefold()))
         missing = [n for n in names if locator.locate(n.casefold()) is None]
         if missing:
-            raise ValueError(f"{field} must copy words of the text shown; not in it: {', '.join(missing)}")
+            raise ValueError(f"{field} must be names written in the article; not in it: {', '.join(missing)}")
     return names
 
 
@@ -221,7 +225,7 @@ class DeniersReply(Reply):
     @field_validator("denied_by")
     @classmethod
     def _in_sentence(cls, names: list[str], info: ValidationInfo) -> list[str]:
-        return _copied_from_passage(names, info, "denied_by")
+        return _written_in_article(names, info, "denied_by")
 
 
 class AccusationReply(Reply):
@@ -238,7 +242,7 @@ class AccusationReply(Reply):
     @field_validator("accuser")
     @classmethod
     def _in_text(cls, value: str | None, info: ValidationInfo) -> str | None:
-        return None if value is None else _copied_from_passage([value], info, "accuser")[0]
+        return None if value is None else _written_in_article([value], info, "accuser")[0]
 
 
 def resolution_model(names: list[str]) -> type[Reply]:

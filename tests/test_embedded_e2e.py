@@ -139,3 +139,17 @@ def test_ctrl_c_stops_the_embedded_server(tmp_path: Path) -> None:
     assert "Traceback" not in stderr
     for pid in workers:
         assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text().lower()
+
+
+def test_article_longer_than_the_context_is_refused_naming_the_limit(tmp_path: Path) -> None:
+    """Until chunking exists, an article that cannot fit is one clear line, not a crash or a cut."""
+    paragraph = SEED.read_text(encoding="utf-8").strip()
+    long_article = tmp_path / "long.txt"
+    long_article.write_text("\n".join([paragraph] * 20), encoding="utf-8")  # about 13k tokens
+    result = subprocess.run(
+        [sys.executable, "-m", "summarizer.cli", "summarize", str(long_article)],
+        capture_output=True, text=True, env=_env(), timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert "too long for the model's context" in line and "limit 8,192" in line and "long.txt" in line

@@ -282,15 +282,16 @@ def test_deniers_copied_from_the_passage_are_accepted(names: list[str]) -> None:
     assert reply.denied_by == [" ".join(n.split()) for n in names]
 
 
-@pytest.mark.parametrize("names", [["Russia"], ["Mosca", "Washington"], ["Putin"]])
-def test_deniers_not_in_the_passage_are_rejected(names: list[str]) -> None:
+@pytest.mark.parametrize("names", [["Washington"], ["Mosca", "Washington"], ["Kremlin spokesman"]])
+def test_deniers_not_written_in_the_article_are_rejected(names: list[str]) -> None:
     message = rejection(DeniersReply, {"denied_by": names}, ctx(passage=DENIAL))
     assert "not in it" in message
 
 
-def test_deniers_only_the_passage_counts_not_the_whole_article() -> None:
-    assert "Putin" in SEED
-    assert "not in it: Putin" in rejection(DeniersReply, {"denied_by": ["Putin"]}, ctx(passage=DENIAL))
+def test_deniers_may_be_named_anywhere_in_the_article() -> None:
+    """A denial is often reported in one sentence and attributed in the next one."""
+    assert "Putin" not in DENIAL and "Putin" in SEED
+    assert validate(DeniersReply, {"denied_by": ["Putin", "russia"]}, ctx(passage=DENIAL)).denied_by == ["Putin", "russia"]
 
 
 @pytest.mark.parametrize("names", [["Mosca", "mosca"], ["Mosca", "MOSCA "], ["Mosca", ""]])
@@ -312,8 +313,8 @@ def test_accuser_in_passage_or_null_is_accepted(accuser: str | None) -> None:
     assert reply.accuser == accuser
 
 
-@pytest.mark.parametrize("accuser", ["United States", "Washington", "Kim Jong-un"])
-def test_accuser_not_in_passage_is_rejected(accuser: str) -> None:
+@pytest.mark.parametrize("accuser", ["United States", "Washington", "the Pentagon"])
+def test_accuser_not_written_in_the_article_is_rejected(accuser: str) -> None:
     message = rejection(
         AccusationReply,
         {"accuser": accuser, "accusation": "North Korea supplied weapons to Russia."},
