@@ -26,7 +26,7 @@ def detect(text: str) -> tuple[str, float]:
 
 # Languages written in the Latin alphabet: a text for one of them that is mostly in another script
 # (Cyrillic, Greek, CJK...) is in the wrong language whatever the identifier's confidence.
-LATIN_SCRIPT = frozenset("en it fr de es pt nl pl tr".split())
+LATIN_SCRIPT = frozenset(["en", "it", "fr", "de", "es", "pt", "nl", "pl", "tr"])
 
 
 def _mostly_non_latin(text: str) -> bool:
