@@ -53,13 +53,6 @@ def _context(info: ValidationInfo) -> dict[str, Any]:
     return info.context if isinstance(info.context, dict) else {}
 
 
-def _locator(info: ValidationInfo) -> QuoteLocator | None:
-    context = _context(info)
-    if context.get("locator") is None and context.get("article") is not None:
-        context["locator"] = QuoteLocator(context["article"])
-    return context.get("locator")
-
-
 def _one_sentence(value: str) -> str:
     value = " ".join(value.split())
     if not value:
@@ -206,7 +199,10 @@ def _written_in_article(names: list[str], info: ValidationInfo, field: str) -> l
     if len({name_key(n) for n in names}) != len(names) or not all(names):
         raise ValueError(f"{field} must name each one once")
     if article:
-        locator = _context(info).setdefault("casefolded", QuoteLocator(article.casefold()))
+        context = _context(info)
+        if "casefolded" not in context:  # one locator per article, not one per reply
+            context["casefolded"] = QuoteLocator(article.casefold())
+        locator = context["casefolded"]
         missing = [n for n in names if locator.locate(n.casefold()) is None]
         if missing:
             raise ValueError(f"{field} must be names written in the article; not in it: {', '.join(missing)}")
