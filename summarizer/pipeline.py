@@ -143,7 +143,11 @@ class _Run:
         self.prompts = owner.prompts
         self.system = self.prompts.system(language=language)
         self.locator = QuoteLocator(article.text)
-        self.context: dict[str, Any] = {"article": article.text, "language": language}
+        self.context: dict[str, Any] = {
+            "article": article.text,
+            "language": language,
+            "casefolded": QuoteLocator(article.text.casefold()),  # names in replies are checked against it
+        }
         self.warnings: list[BriefingWarning] = []
         self.quotes = [(q, span) for q in find_direct_quotes(article.text) if (span := self.locator.locate(q))]
         self.sentences = split_sentences(article.text)

@@ -45,6 +45,7 @@ from pydantic_core import PydanticCustomError
 
 from summarizer.article import Article, load_article
 from summarizer.errors import InputError
+from summarizer.files import read_bounded
 from summarizer.grounding import QuoteLocator
 from summarizer.replies import name_key
 from summarizer.schema import UNNAMED_SOURCE, ParticipantKind
@@ -304,15 +305,11 @@ def _validation_error(shown: str, exc: ValidationError) -> InputError:
     return InputError(f"{shown}: {_describe(errors[0])}{more}")
 
 
+MAX_GOLD_BYTES = 1024 * 1024  # a gold file is a few kilobytes; more means the wrong file
+
+
 def _read_yaml(path: Path, shown: str) -> Any:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{shown}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{shown}: is a directory, not a gold file") from None
-    except OSError as exc:
-        raise InputError(f"{shown}: cannot read the file ({_one_line(exc.strerror or exc)})") from None
+    data = read_bounded(str(path), max_bytes=MAX_GOLD_BYTES, kind="gold file")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
