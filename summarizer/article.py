@@ -99,10 +99,19 @@ _UNICODE_BOMS: tuple[tuple[bytes, str, str], ...] = (
 
 # C0 controls that are not whitespace, and DEL. \t \n \r \v \f are whitespace, not binary.
 _CONTROL_RE = re.compile(r"[\x01-\x08\x0e-\x1f\x7f]")
-_DROPPED_CONTROLS_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+# Dropped: those, NUL, and invisible characters that change how *other* text is shown, never
+# what it says: C1 controls (U+0080-U+009F; U+009B is a terminal's CSI), bidi embeddings,
+# overrides and isolates (U+202A-U+202E, U+2066-U+2069: "Trojan Source" reordering, so a quote
+# reads differently on screen than to the model) and byte-order marks inside the text.
+# Directional marks (LRM, RLM, ALM) and joiners (ZWJ, ZWNJ) stay: scripts need them.
+# html_text.extract_text drops the same set from what character references produce.
+_DROPPED_CONTROLS_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
 # Form feed and vertical tab are line breaks (Word exports a manual line break as \v).
 _VERTICAL_SPACE_RE = re.compile(r"[\x0b\x0c]")
 _SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
+# Whitespace and byte-order marks before the text, in any order ("\ufeff\n\ufeff" when two
+# files saved with a BOM are concatenated and read as text).
+_LEADING_BLANK_RE = re.compile(r"^[\s\ufeff]+")
 
 _META_CHARSET_RE = re.compile(
     rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
@@ -277,7 +286,8 @@ def _build_article(
 ) -> Article:
     """Normalise decoded text into an ``Article``; shared by files and in-memory text.
 
-    Only line endings and invisible control characters are changed: accents, spacing and
+    Only line endings, invisible control characters and the blank edges (surrounding
+    whitespace, byte-order marks before the text) are changed: accents, spacing and
     punctuation are the author's, and the model's quotes must match them.
     """
     shown = display_name(name)
@@ -294,7 +304,7 @@ def _build_article(
     extracted = _looks_like_html(text)
     if extracted:
         text = extract_text(text)
-    text = text.strip().lstrip("\ufeff").strip()
+    text = _LEADING_BLANK_RE.sub("", text).rstrip()
     if not text:
         if extracted:
             raise InputError(f"{shown}: no article text found in HTML")

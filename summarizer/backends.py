@@ -13,6 +13,7 @@ from types import TracebackType
 
 import openai
 
+from summarizer.cost import price_of
 from summarizer.embedded import EmbeddedConfig, EmbeddedServer
 from summarizer.errors import BackendError, ConfigError
 from summarizer.llm import MODES
@@ -32,6 +33,7 @@ class Settings:
     mode: str | None = None
     timeout: float | None = None
     max_reasks: int = 2
+    chunk_tokens: int | None = None  # most article tokens per question; None: what the model's context allows
     embedded: EmbeddedConfig = field(default_factory=EmbeddedConfig)
 
     @classmethod
@@ -79,6 +81,7 @@ class Backend:
         if mode is not None and mode not in MODES:
             raise ConfigError(f"unknown mode {mode!r} (choose from {', '.join(MODES)})")
         self.server: EmbeddedServer | None = None
+        self.restarts = 0  # times the embedded server was restarted after dying
         if self.kind == "embedded":
             self.server = EmbeddedServer(self.settings.embedded)
             self.server.start()
@@ -103,6 +106,14 @@ class Backend:
     def endpoint(self) -> str:
         return str(self.client.base_url).rstrip("/")
 
+    @property
+    def cache_scope(self) -> str:
+        """What identifies this model server in completion-cache keys. The embedded server gets a
+        new port every run, so it is named by its model file's hash instead of its address."""
+        if self.server:
+            return f"embedded:{self.settings.embedded.model.sha256}"
+        return self.endpoint
+
     def _default_model(self) -> str:
         if self.kind == "openai":
             return DEFAULT_OPENAI_MODEL
@@ -116,13 +127,33 @@ class Backend:
             raise BackendError(f"{self.endpoint}: the server lists no models; pass --model")
         raise ConfigError(f"{self.endpoint} serves several models ({', '.join(models[:5])}); choose one with --model")
 
+    def stopped_unexpectedly(self) -> str | None:
+        """Why the embedded server is gone while it should run (None if it runs, or is not ours)."""
+        if self.server is None or self.server.url is None or self.server.alive():
+            return None
+        return f"the embedded model server stopped unexpectedly ({self.server.exit_status()}; log: {self.server.log_path})"
+
+    def revive(self) -> bool:
+        """Restart the embedded server if it died; True if it was restarted."""
+        if self.stopped_unexpectedly() is None:
+            return False
+        assert self.server is not None
+        self.server.start()
+        self.client.base_url = self.server.base_url
+        self.restarts += 1
+        return True
+
     def count_tokens(self, text: str) -> int | None:
         """Exact token count where the server can tell (embedded llama.cpp), else None."""
         return self.server.tokens(text) if self.server else None
 
     @property
     def context_tokens(self) -> int | None:
-        return self.settings.embedded.ctx_per_slot if self.server else None
+        """Tokens one request may use: the embedded slot size, else the price table's entry, if any."""
+        if self.server:
+            return self.settings.embedded.ctx_per_slot
+        price = price_of(self.model)
+        return price.context_tokens if price else None
 
     def close(self) -> None:
         self.client.close()

@@ -1,6 +1,7 @@
 """On-disk cache of chat completions, so that re-running an evaluation costs no model time.
 
-The key is a hash of the endpoint and the *entire* request body: model, messages (which embed the
+The key is a hash of the server (its endpoint; for the embedded model, which listens on a new
+port every run, its model file's hash) and the *entire* request body: model, messages (which embed the
 prompt template's text and the article), the JSON schema or grammar, the generation parameters
 and the token limit. Any change to any of them is a different key, so a stale answer is never
 served. The API key is sent in a header, never in the body, so it is neither part of the key

@@ -38,6 +38,13 @@ def _non_negative(value: str) -> int:
     return number
 
 
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {number}")
+    return number
+
+
 def _positive_seconds(value: str) -> float:
     number = float(value)
     if not number > 0:
@@ -67,12 +74,28 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log LLM calls and show tracebacks")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    summarize = commands.add_parser("summarize", help="summarize one article (text or HTML file, or - for stdin)")
-    summarize.add_argument("article", help="path of the article, or - to read standard input")
+    summarize = commands.add_parser(
+        "summarize",
+        help="summarize an article (text or HTML file, or - for stdin), or many: folders, glob patterns, several files",
+    )
+    summarize.add_argument(
+        "articles", nargs="+", metavar="ARTICLE",
+        help="an article file, - for standard input, or (a batch) folders, glob patterns and several files",
+    )  # fmt: skip
     summarize.add_argument("--json", action="store_true", help="print the briefing as JSON instead of the rich view")
-    summarize.add_argument("-o", "--output", help="also write the briefing as JSON to this file")
+    summarize.add_argument(
+        "-o", "--output", help="also write the briefing as JSON to this file; for a batch, the folder for the briefings"
+    )
     summarize.add_argument("--markdown", metavar="FILE", help="also write the briefing as Markdown to this file")
     summarize.add_argument("--lang", default="en", help="language of statements and summary (ISO 639-1, default en)")
+    summarize.add_argument(
+        "--concurrency", type=_positive, default=1,
+        help="articles summarized at once in a batch (the embedded model gets as many slots; default 1)",
+    )  # fmt: skip
+    summarize.add_argument(
+        "--chunk-tokens", type=_positive, metavar="N",
+        help="split articles longer than N tokens into parts (default: what the model's context allows)",
+    )  # fmt: skip
     _common_backend_options(summarize)
 
     evaluate = commands.add_parser("eval", help="score briefings against hand-written gold files")
@@ -94,7 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _settings(args: argparse.Namespace):
     from summarizer.backends import Settings
+    from summarizer.embedded import EmbeddedConfig
 
+    concurrency = getattr(args, "concurrency", 1)
     return Settings.from_env(
         backend=args.backend,
         base_url=args.base_url,
@@ -102,27 +127,38 @@ def _settings(args: argparse.Namespace):
         mode=args.mode,
         timeout=args.timeout,
         max_reasks=args.max_reasks,
+        chunk_tokens=getattr(args, "chunk_tokens", None),
+        embedded=EmbeddedConfig(parallel=concurrency) if concurrency > 1 else None,
     )
 
 
 def _read_stdin() -> str:
-    data = sys.stdin.buffer.read()
-    from summarizer.article import decode_bytes
+    from summarizer.article import DEFAULT_MAX_BYTES, decode_bytes
+    from summarizer.files import format_size
+
+    data = sys.stdin.buffer.read(DEFAULT_MAX_BYTES + 1)  # never more than the limit, however much is piped
+    if len(data) > DEFAULT_MAX_BYTES:
+        limit = format_size(DEFAULT_MAX_BYTES)
+        raise InputError(f"<stdin>: input is too large: more than {limit}, the limit is {limit}")
 
     return decode_bytes(data, name="<stdin>")[0]
 
 
 def cmd_summarize(args: argparse.Namespace, err: Console) -> int:
+    from summarizer import cli_batch
     from summarizer.article import article_from_text, load_article
     from summarizer.pipeline import Summarizer
     from summarizer.prompts import language_name
     from summarizer.render import print_briefing
 
     language_name(args.lang)
+    if cli_batch.is_batch(args):
+        return cli_batch.run_batch(args, _settings(args), err)
+    (path_or_dash,) = args.articles
     for path in (args.output, args.markdown):
         if path:
             check_writable(path)
-    article = article_from_text(_read_stdin(), source="<stdin>") if args.article == "-" else load_article(args.article)
+    article = article_from_text(_read_stdin(), source="<stdin>") if path_or_dash == "-" else load_article(path_or_dash)
     settings = _settings(args)
     with err.status("Starting the model…") as status, Summarizer(settings=settings, language=args.lang) as summarizer:
         status.update(f"Reading the article ({article.chars:,} characters)…")

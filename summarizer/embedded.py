@@ -14,6 +14,7 @@ import atexit
 import json
 import os
 import select
+import socket
 import subprocess
 import sys
 import time
@@ -35,6 +36,7 @@ class EmbeddedConfig:
     ctx_per_slot: int = 8192
     parallel: int = 1
     threads: int = field(default_factory=lambda: os.cpu_count() or 2)
+    port: int = 0  # 0: a free port chosen by the system
     start_timeout: float = 180.0
 
 
@@ -68,6 +70,12 @@ class EmbeddedServer:
     def alive(self) -> bool:
         return self._process is not None and self._process.poll() is None
 
+    def exit_status(self) -> str:
+        code = self._process.poll() if self._process else None
+        if code is None:
+            return "running"
+        return f"killed by signal {-code}" if code < 0 else f"exit code {code}"
+
     def __enter__(self) -> EmbeddedServer:
         self.start()
         return self
@@ -92,6 +100,7 @@ class EmbeddedServer:
             "--ctx", str(self.config.ctx_per_slot),
             "--parallel", str(self.config.parallel),
             "--threads", str(self.config.threads),
+            "--port", str(self.config.port),
         ]  # fmt: skip
         try:
             self._process = subprocess.Popen(
@@ -148,6 +157,8 @@ class EmbeddedServer:
         deadline = time.monotonic() + self.config.start_timeout
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
+                if self.config.port and not _port_free(self.config.port):
+                    raise BackendError(f"embedded llama.cpp server cannot listen on port {self.config.port}: it is in use")
                 raise BackendError(f"embedded llama.cpp server failed to start: {self._log_tail()}")
             ready, _, _ = select.select([self._process.stdout], [], [], 0.5)
             if ready:
@@ -178,5 +189,14 @@ class EmbeddedServer:
             lines = [ln.strip() for ln in Path(self.log_path).read_text(errors="replace").splitlines() if ln.strip()]
         except OSError:
             return "no log"
-        errors = [ln for ln in lines if " E " in ln or "error" in ln.lower()]
+        errors = [ln for ln in lines if " E " in ln] or [ln for ln in lines if "error" in ln.lower()]
         return (errors or lines or ["no output"])[-1][:300] + f" (log: {self.log_path})"
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True

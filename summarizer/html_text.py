@@ -51,10 +51,30 @@ _CELL_ELEMENTS = frozenset({"td", "th"})
 
 # HTML collapses ASCII whitespace only; a non-breaking space stays what the author wrote.
 _SPACE_RE = re.compile(r"[ \t\n\r\f]+")
+# What character references can produce that summarizer.article drops from raw text (see its
+# _DROPPED_CONTROLS_RE): "&#x202E;" must not bring back a bidi override, "&#x9D;" a C1 control.
+_INVISIBLE_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 # "<![if ...]>" (Word's conditional comments) and similar marked sections trip an assertion
 # in html.parser's declaration handling; they never carry article text, so they go first.
-_MARKED_SECTION_RE = re.compile(r"<!\[(?!CDATA\[)[^>]*>")
+# "[^<>]" rather than "[^>]": a run of "<![" with no ">" must not be rescanned from every "<![".
+_MARKED_SECTION_RE = re.compile(r"<!\[(?!CDATA\[)[^<>]*>")
+
+# html.parser as shipped before the fix of CVE-2025-6069 (Python 3.11 here) searches to the end
+# of the document for the end of every "<..." construct it cannot finish; when the search fails
+# it moves on by a character or two and searches again from the next "<". A 2 MiB page of
+# "</</</..." or of "<!--x>" repeated takes hours. ``_defuse`` removes exactly the constructs
+# that cannot be finished, so every search succeeds and parsing stays linear:
+# * after the last ">" nothing can be finished: the page is cut at the first construct there
+#   (HTML5 drops a tag cut off by the end of the file too);
+# * a comment or CDATA section opened after the last possible end of one never ends: its "<"
+#   is escaped, so it reads as the text it is (the old parser showed it as text as well).
+_CONSTRUCT_START_RE = re.compile(r"<[A-Za-z/!?]")
+# (opener, where html.parser starts looking for the end, relative to the opener; the end)
+_UNTERMINATED: tuple[tuple[str, int, re.Pattern[str]], ...] = (
+    ("<!--", 4, re.compile(r"--\s*>")),  # html.parser's own comment end
+    ("<![CDATA[", 3, re.compile(r"\]\s*\]\s*>")),  # and marked-section end
+)
 
 
 @dataclass(frozen=True)
@@ -184,6 +204,7 @@ class _Extractor(HTMLParser):
             self._parts.append(" ")
 
     def handle_data(self, data: str) -> None:
+        data = _INVISIBLE_RE.sub("", data)
         if self._skip:
             if self._h1_depth and self._only_in_header():
                 self._header_h1_parts.append(data)
@@ -219,6 +240,22 @@ def _headline(parser: _Extractor, kept: list[_Paragraph], article_mode: bool) ->
     return _SPACE_RE.sub(" ", "".join(parser.title_parts)).strip()
 
 
+def _defuse(html: str) -> str:
+    """``html`` without the constructs html.parser would rescan to the end (see above)."""
+    tail = _CONSTRUCT_START_RE.search(html, html.rfind(">") + 1)
+    if tail is not None:
+        html = html[: tail.start()]
+    for opener, search_from, close_re in _UNTERMINATED:
+        last_close = -1
+        for last_close_match in close_re.finditer(html):
+            last_close = last_close_match.start()
+        # An opener at p finds an end only if one starts at p + search_from or later.
+        cut = max(0, last_close - search_from + 1)
+        if html.find(opener, cut) >= 0:
+            html = html[:cut] + html[cut:].replace(opener, "&lt;" + opener[1:])
+    return html
+
+
 def extract_text(html: str) -> str:
     """Return the article text of an HTML document, one paragraph per line.
 
@@ -229,7 +266,7 @@ def extract_text(html: str) -> str:
     # html.parser still has internal assertions for a few malformed declarations (they
     # differ across Python versions); the text gathered so far is the best we can do.
     with contextlib.suppress(AssertionError, ValueError):
-        parser.feed(_MARKED_SECTION_RE.sub("", html))
+        parser.feed(_defuse(_MARKED_SECTION_RE.sub("", html)))
         parser.close()
     parser.flush()
 

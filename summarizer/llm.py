@@ -20,12 +20,13 @@ import json
 import logging
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import instructor
 import openai
-from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException, ResponseParsingError
 from openai.types.chat import ChatCompletion
 from pydantic import BaseModel, ValidationError
 from tenacity import (
@@ -90,6 +91,7 @@ class CallLog:
             completion_tokens=sum(c.completion_tokens for c in self.calls),
             llm_calls=len(self.calls),
             reasks=self.reasks,
+            cached_tokens=sum(c.cached_prompt_tokens or 0 for c in self.calls),
         )
 
 
@@ -97,8 +99,20 @@ class _NotACompletion(Exception):
     """The server answered 2xx with something that is not a usable chat completion."""
 
 
+# Errors that mean "this reply is unusable", not "the program is wrong": invalid JSON or schema,
+# no tool call in a ``tools`` reply (Instructor's ResponseParsingError), and a refusal, which
+# Instructor reports as a bare AssertionError ("Unable to generate a response due to ...") and does
+# not re-ask. Anything else that escapes Instructor is re-raised as it is.
+_REPLY_ERRORS = (ValidationError, json.JSONDecodeError, ResponseParsingError, AssertionError)
+
+
+VALIDATION_CONTEXT: ContextVar[dict[str, Any] | None] = ContextVar("validation_context", default=None)
+"""The validation context of the reply being validated (the article, for checks against it)."""
+
+
 class ReplyFailed(Exception):
-    """A pass's reply stayed invalid after every re-ask; carries the last reply for salvage."""
+    """A pass's reply stayed invalid after every re-ask (a refusal is not re-asked); carries the
+    last reply for salvage."""
 
     def __init__(self, message: str, last_content: str | None) -> None:
         super().__init__(message)
@@ -138,7 +152,23 @@ def _retry_after(exc: BaseException | None) -> float | None:
         return None
 
 
-def _describe(exc: BaseException) -> str:
+# Stand-in keys the backends send when there is no real one (see backends.py): nothing to hide.
+_PLACEHOLDER_KEYS = frozenset({"embedded", "not-needed"})
+
+
+def redact(text: str, secret: str | None) -> str:
+    """``text`` with every occurrence of the API key ``secret`` replaced by ``[redacted]``.
+
+    A server may echo the Authorization header back in an error body (a buggy proxy, a hostile
+    endpoint); the key must never reach our messages, logs or reports that way. Keys shorter than
+    8 characters (test stand-ins like ``"test"``) and the backends' placeholders are left alone.
+    """
+    if not secret or len(secret) < 8 or secret in _PLACEHOLDER_KEYS:
+        return text
+    return text.replace(secret, "[redacted]")
+
+
+def _describe(exc: BaseException, secret: str | None = None) -> str:
     if isinstance(exc, openai.APITimeoutError):
         return "timed out"
     if isinstance(exc, openai.APIConnectionError):
@@ -152,9 +182,9 @@ def _describe(exc: BaseException) -> str:
             detail = str(inner.get("message", "")) if isinstance(inner, dict) else str(inner)
         elif isinstance(body, str):
             detail = body
-        detail = " ".join(detail.split())[:200]
+        detail = " ".join(redact(detail, secret).split())[:200]  # redact first: a cut key would slip through
         return f"HTTP {exc.status_code}: {detail}" if detail else f"HTTP {exc.status_code}"
-    return " ".join(str(exc).split())[:200] or type(exc).__name__
+    return " ".join(redact(str(exc), secret).split())[:200] or type(exc).__name__
 
 
 class LLM:
@@ -171,6 +201,7 @@ class LLM:
         sampling: dict[str, Any] | None = None,
         sleep: Callable[[float], None] = time.sleep,
         cache: CompletionCache | None = None,
+        cache_scope: str | None = None,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}")
@@ -182,6 +213,7 @@ class LLM:
         self.sampling = {"temperature": 0.0, "seed": 0} if sampling is None else sampling
         self.log = CallLog()
         self.cache = cache
+        self.cache_scope = cache_scope  # names the model server in cache keys; default: the endpoint
         self._sleep = sleep
         self._backoff = wait_random_exponential(multiplier=self.retry.initial_wait, max=self.retry.max_wait)
         self._instructor = instructor.patch(create=self._create, mode=MODES[mode])
@@ -201,17 +233,20 @@ class LLM:
         """Ask for ``response_model``; re-ask with the validation errors up to ``max_reasks`` times.
 
         Raises ``ReplyFailed`` (with the last reply, for the caller to salvage what is valid) when
-        the model never produced a valid reply, ``BackendError`` when the endpoint failed, and
-        ``ExtractionError`` when the reply was cut off by the token limit.
+        the model never produced a valid reply (invalid JSON or schema, no tool call, a refusal),
+        ``BackendError`` when the endpoint failed, and ``ExtractionError`` when the reply was cut
+        off by the token limit.
         """
         calls_before = len(self.log.calls)
+        # Not Instructor's ``context=``: with one, Instructor renders every message as a Jinja
+        # template, so "{{ ... }}" in an article would be executed. Validators read it from here.
+        token = VALIDATION_CONTEXT.set(context or {})
         try:
             return self._instructor(
                 model=self.model,
                 messages=messages,
                 response_model=response_model,
                 max_retries=self.max_reasks,
-                context=context or {},
                 max_tokens=max_tokens,
                 **self.sampling,
             )
@@ -224,7 +259,7 @@ class LLM:
             cause = exc.__cause__
             if isinstance(cause, SummarizerError):
                 raise cause from None
-            if not isinstance(cause, (ValidationError, json.JSONDecodeError)) and cause is not None:
+            if not isinstance(cause, _REPLY_ERRORS) and cause is not None:
                 raise cause from None
             if isinstance(cause, IncompleteOutputException):
                 raise ExtractionError(
@@ -240,6 +275,7 @@ class LLM:
                     content = message.tool_calls[0].function.arguments
             raise ReplyFailed(" ".join(str(cause or exc).split())[:500], content) from None
         finally:
+            VALIDATION_CONTEXT.reset(token)
             self.log.reasks += max(0, len(self.log.calls) - calls_before - 1)
 
     # -- the create function Instructor calls ------------------------------------------------
@@ -250,7 +286,7 @@ class LLM:
             extra = dict(kwargs.pop("extra_body", None) or {})
             extra["grammar"] = compact_grammar(schema)
             kwargs["extra_body"] = extra
-        key = self.cache.key(self.endpoint, kwargs) if self.cache else None
+        key = self.cache.key(self.cache_scope or self.endpoint, kwargs) if self.cache else None
         if key is not None and self.cache is not None and (cached := self.cache.get(key)) is not None:
             try:
                 completion = ChatCompletion.model_validate(cached)
@@ -273,7 +309,8 @@ class LLM:
         except (openai.APIStatusError, openai.APIConnectionError, _NotACompletion) as exc:
             attempts = retrying.statistics.get("attempt_number", 1)
             tries = f" after {attempts} attempts" if _is_transient(exc) and attempts > 1 else ""
-            raise BackendError(f"{self.endpoint}: {_describe(exc)}{tries}") from None
+            secret = self.client.api_key
+            raise BackendError(redact(f"{self.endpoint}: {_describe(exc, secret)}{tries}", secret)) from None
         if key is not None and self.cache is not None and completion.choices[0].finish_reason != "length":
             self.cache.put(key, completion.model_dump(mode="json"))
         return completion
@@ -284,18 +321,45 @@ class LLM:
             completion = self.client.chat.completions.create(**kwargs)
         except json.JSONDecodeError as exc:
             raise _NotACompletion(f"answered with a body that is not JSON ({exc.msg})") from None
+        completion = self._scrub(completion)
         if not hasattr(completion, "choices"):
+            raise _NotACompletion("answered with something that is not a chat completion")
+        if completion.choices is None:  # the SDK does not validate: a 200 body without choices
+            error = (getattr(completion, "model_extra", None) or {}).get("error")
+            if error:  # some proxies answer 200 with {"error": {...}}
+                detail = error.get("message", error) if isinstance(error, dict) else error
+                raise _NotACompletion(f"answered with an error instead of a completion: {' '.join(str(detail).split())[:200]}")
             raise _NotACompletion("answered with something that is not a chat completion")
         if not completion.choices:
             raise _NotACompletion("answered with an empty list of choices")
+        if getattr(completion.choices[0], "message", None) is None:
+            raise _NotACompletion("answered with a choice that has no message")
         self._record(completion, wall=time.perf_counter() - started)
         return completion
+
+    def _scrub(self, completion: Any) -> Any:
+        """The completion with the API key redacted wherever the server echoed it back.
+
+        A debugging proxy may copy the request's Authorization header into the body; whatever
+        the body holds flows on into logs, the completion cache, error messages and briefings.
+        """
+        secret = self.client.api_key
+        if not isinstance(completion, ChatCompletion) or redact(secret, secret) == secret:
+            return completion
+        text = json.dumps(completion.model_dump(mode="json", warnings=False), ensure_ascii=False)
+        escaped = json.dumps(secret, ensure_ascii=False)[1:-1]
+        if secret not in text and escaped not in text:
+            return completion
+        text = redact(redact(text, secret), escaped)
+        return ChatCompletion.construct(**json.loads(text))  # unvalidated, as the SDK builds it
 
     def _record(self, completion: ChatCompletion, *, wall: float) -> None:
         """Account for one completion (a cached one costs no time but still counts as a call)."""
         logger.debug("LLM reply: %s", completion.choices[0].message.content)
         usage = completion.usage
         timings = (completion.model_extra or {}).get("timings") or {}
+        details = getattr(usage, "prompt_tokens_details", None)  # OpenAI's report of cached prompt tokens
+        cached = timings.get("cache_n", getattr(details, "cached_tokens", None))
         server_ms = None
         if "prompt_ms" in timings and "predicted_ms" in timings:
             server_ms = float(timings["prompt_ms"]) + float(timings["predicted_ms"])
@@ -305,7 +369,7 @@ class LLM:
                 completion_tokens=usage.completion_tokens if usage else 0,
                 wall_seconds=wall,
                 server_seconds=None if server_ms is None or wall == 0.0 else server_ms / 1000,
-                cached_prompt_tokens=timings.get("cache_n"),
+                cached_prompt_tokens=cached,
             )
         )
 

@@ -21,9 +21,12 @@ from pydantic import BaseModel, ValidationError
 from summarizer.article import Article, article_from_text
 from summarizer.backends import Backend, Settings
 from summarizer.cache import CompletionCache
-from summarizer.errors import ExtractionError, InputError
+from summarizer.chunking import Chunk, estimate_tokens, split_into_chunks
+from summarizer.cost import estimate_cost
+from summarizer.errors import BackendError, ExtractionError, InputError
 from summarizer.grounding import QuoteLocator
 from summarizer.llm import LLM, ReplyFailed
+from summarizer.merge import merge_participants
 from summarizer.prompts import PromptSet, default_prompts, language_name
 from summarizer.quotes import find_direct_quotes
 from summarizer.replies import (
@@ -62,6 +65,10 @@ EVENT_TOKENS = 500
 QUESTION_TOKENS = 600  # the question after the article, at most (passages, names)
 PASSAGE_BEFORE = 200  # characters of article shown before a quote when asking who said it
 PASSAGE_AFTER = 120
+MAX_QUOTES_PER_PART = 40  # each quote is one question: bounds the time one part can take
+OVERLAP_SHARE = 0.1  # of a part's length, repeated from the previous part as context
+MIN_PART_TOKENS = 200  # below this a part says too little to be worth asking about
+LATER_POINTS_CHARS = 1500  # statements from later parts shown with the first when asking for the event
 
 
 class Summarizer:
@@ -101,7 +108,12 @@ class Summarizer:
         """A fresh LLM handle (its own call log) on this backend, optionally with a response cache."""
         backend = self.backend
         return LLM(
-            backend.client, model=backend.model, mode=backend.mode, max_reasks=backend.settings.max_reasks, cache=cache
+            backend.client,
+            model=backend.model,
+            mode=backend.mode,
+            max_reasks=backend.settings.max_reasks,
+            cache=cache,
+            cache_scope=backend.cache_scope,
         )
 
     def summarize(
@@ -120,7 +132,13 @@ class Summarizer:
             article = article_from_text(article)
         language = language or self.language
         llm = llm or self.new_llm()
-        return _Run(self, article, language, llm, progress).briefing()
+        try:
+            return _Run(self, article, language, llm, progress).briefing()
+        except BackendError as exc:
+            reason = self.backend.stopped_unexpectedly()
+            if reason is None:
+                raise
+            raise BackendError(reason) from exc
 
 
 def summarize(text: str | Article, *, language: str = "en", settings: Settings | None = None) -> Briefing:
@@ -151,15 +169,36 @@ class _Run:
         self.warnings: list[BriefingWarning] = []
         self.quotes = [(q, span) for q in find_direct_quotes(article.text) if (span := self.locator.locate(q))]
         self.sentences = split_sentences(article.text)
+        self.parts = [Chunk(0, 0, len(article.text))]
+        self.part = self.parts[0]  # the part of the article the current question is about
 
     def briefing(self) -> Briefing:
-        self._check_fits()
-        participants = self._participants()
+        """Participants from every part first (any of them may speak anywhere), then each part's
+        statements and denials, then one event for the whole article."""
+        self.parts = self._plan_parts()
+        participants = self._all_participants()
         names = [p.name for p in participants]
-        denial_sentences = self._choose("denial_sentences", self.sentences, "denials")
-        claims = self._claims(names, not_reported=denial_sentences)
-        denials = self._denials(participants, denial_sentences)
-        event = self._event()
+        claims: list[Claim] = []
+        denials: list[Denial] = []
+        later: list[str] = []  # what parts after the first report, for the event question
+        for part in self.parts:
+            self.part = part
+            owned = [s for s in self.sentences if self.part.owns(s[0])]
+            denial_sentences = self._choose("denial_sentences", owned, "denials")
+            part_claims = self._claims(names, owned, not_reported=denial_sentences)
+            part_denials = self._denials(participants, denial_sentences)
+            if self.part is not self.parts[0]:
+                later += [f"{c.speaker}: {c.statement}" for c in part_claims]
+                later += [f"{d.speaker} denies: {d.denied}" for d in part_denials]
+            claims += part_claims
+            denials += part_denials
+        if len(self.parts) > 1:
+            claims = self._dedupe(claims, "claims", key=_claim_key)
+            denials = self._dedupe(denials, "denials", key=_denial_key)
+        self.part = self.parts[0]  # a news story's lead carries its event
+        event = self._event(_within(later, LATER_POINTS_CHARS))
+        usage = self.llm.log.usage()
+        backend = self.owner.backend
         return Briefing(
             event=event,
             participants=participants,
@@ -168,29 +207,54 @@ class _Run:
             source=Source(language=self.article.language, chars=self.article.chars, sha256=self.article.sha256),
             provenance=Provenance(
                 model=self.llm.model,
-                backend=self.owner.backend.kind,
+                backend=backend.kind,
                 prompt=self.prompts.ref,
                 created_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
-                usage=self.llm.log.usage(),
+                usage=usage,
                 briefing_language=self.language,
+                cost_usd=estimate_cost(backend.kind, self.llm.model, usage),
+                chunks=len(self.parts),
             ),
             warnings=self.warnings,
         )
 
     # -- limits ----------------------------------------------------------------------------------
 
-    def _check_fits(self) -> None:
+    def _plan_parts(self) -> list[Chunk]:
+        """One part if the article fits the model's context with the longest question, else
+        parts cut on paragraph and sentence boundaries that each fit (exact token counts where the
+        server can count them, a conservative estimate elsewhere)."""
+        text = self.article.text
+        budget = self._part_budget()
+        if budget is None:
+            return [Chunk(0, 0, len(text))]
+        count = self.owner.backend.count_tokens
+        tokens = count(text) or estimate_tokens(text)
+        if tokens <= budget:
+            return [Chunk(0, 0, len(text))]
+        max_chars = max(1, int(len(text) * budget / tokens * 0.95))
+        for _attempt in range(5):
+            parts = split_into_chunks(text, max_chars, int(max_chars * OVERLAP_SHARE))
+            largest = max(count(text[p.start : p.end]) or estimate_tokens(text[p.start : p.end]) for p in parts)
+            if largest <= budget:
+                return parts
+            max_chars = max(1, int(max_chars * budget / largest * 0.95))
+        raise InputError(f"{self.article.source or 'article'}: cannot split the article into parts of {budget:,} tokens")
+
+    def _part_budget(self) -> int | None:
+        """Article tokens one question may carry: the user's setting, capped by the context."""
         backend = self.owner.backend
+        wanted = backend.settings.chunk_tokens
+        if wanted is not None and wanted < MIN_PART_TOKENS:
+            raise InputError(f"parts of {wanted:,} tokens are too small to say anything; use at least {MIN_PART_TOKENS}")
         limit = backend.context_tokens
         if limit is None:
-            return
-        needed = backend.count_tokens(self.system + "\n" + self.article.text) + QUESTION_TOKENS + EVENT_TOKENS
-        if needed > limit:
-            name = self.article.source or "article"
-            raise InputError(
-                f"{name}: too long for the model's context ({needed:,} tokens needed with the prompt, "
-                f"limit {limit:,}); split the article (about {self.article.chars * limit // needed:,} characters fit)"
-            )
+            return wanted
+        system = backend.count_tokens(self.system) or estimate_tokens(self.system)
+        room = limit - system - QUESTION_TOKENS - EVENT_TOKENS
+        if room < MIN_PART_TOKENS:
+            raise InputError(f"the model's context ({limit:,} tokens) is too small for the questions")
+        return room if wanted is None else min(wanted, room)
 
     # -- asking ----------------------------------------------------------------------------------
 
@@ -198,14 +262,18 @@ class _Run:
         self, model: type[BaseModel], question: str, max_tokens: int, *, passage: str | None = None, **variables: Any
     ) -> BaseModel | ReplyFailed:
         if self.progress:
-            self.progress(question.replace("_", " "))
-        user = self.prompts.task(question, language=self.language, article=self.article.text, passage=passage, **variables)
+            where = f"part {self.parts.index(self.part) + 1}/{len(self.parts)}: " if len(self.parts) > 1 else ""
+            self.progress(where + question.replace("_", " "))
+        article = self.article.text[self.part.start : self.part.end]
+        user = self.prompts.task(question, language=self.language, article=article, passage=passage, **variables)
         messages = [{"role": "system", "content": self.system}, {"role": "user", "content": user}]
         context = {**self.context, "passage": passage}
         try:
             return self.llm.extract(model, messages, max_tokens=max_tokens, context=context)
         except ReplyFailed as failure:
             return failure
+        except ExtractionError as cut_off:  # a reply cut at max_tokens: like an invalid one, nothing to keep
+            return ReplyFailed(str(cut_off).removeprefix(f"{self.llm.endpoint}: "), None)
 
     def _passage(self, start: int, end: int, before: int, after: int) -> str:
         """The span marked with [[ ]] inside the words around it (same paragraph only)."""
@@ -223,18 +291,12 @@ class _Run:
 
     # -- participants ----------------------------------------------------------------------------
 
-    def _participants(self) -> list[Participant]:
-        participants: list[Participant] = []
-        for field, kind in KIND_LISTS.items():
-            model = participants_reply_model(field)
-            listed = [p.name for p in participants]
-            reply = self._ask(model, "participants", PARTICIPANTS_TOKENS, kind=field, listed=listed)
-            if isinstance(reply, ReplyFailed):
-                items = self._salvage(reply, "participants", field, ParticipantDraft)
-            else:
-                items = list(getattr(reply, field))
-            participants += [Participant(kind=kind, **item.model_dump()) for item in items]
-        participants = self._dedupe(participants, "participants", key=lambda p: name_key(p.name))
+    def _all_participants(self) -> list[Participant]:
+        found = []
+        for part in self.parts:
+            self.part = part
+            found.append(self._participants())
+        participants = merge_participants(found)
         if not participants:
             raise ExtractionError(f"{self.llm.endpoint}: the model found no participants in the article")
         # An alias that is another participant's name is a confusion (a country "also called" its
@@ -246,24 +308,42 @@ class _Run:
 
         return [p.model_copy(update={"aliases": [a for a in p.aliases if own(a, p)]}) for p in participants]
 
+    def _participants(self) -> list[Participant]:
+        """The current part's participants, kind by kind; a name given twice is kept once."""
+        participants: list[Participant] = []
+        for field, kind in KIND_LISTS.items():
+            model = participants_reply_model(field)
+            listed = [p.name for p in participants]
+            reply = self._ask(model, "participants", PARTICIPANTS_TOKENS, kind=field, listed=listed)
+            if isinstance(reply, ReplyFailed):
+                items = self._salvage(reply, "participants", field, ParticipantDraft)
+            else:
+                items = list(getattr(reply, field))
+            participants += [Participant(kind=kind, **item.model_dump()) for item in items]
+        return self._dedupe(participants, "participants", key=lambda p: name_key(p.name))
+
     # -- claims ----------------------------------------------------------------------------------
 
-    def _claims(self, names: list[str], *, not_reported: list[tuple[int, int]]) -> list[Claim]:
-        """Quoted claims, one per quote, then statements reported without quotes.
+    def _claims(self, names: list[str], sentences: list[tuple[int, int]], *, not_reported: list[tuple[int, int]]) -> list[Claim]:
+        """The current part's quoted claims, one per quote, then statements reported without quotes.
 
         Sentences carrying a quote or a denial are not offered as reported statements: they are
         covered already, and offering them again invites duplicates.
         """
         model = attribution_model(names)
         claims: list[Claim] = []
-        for quote, (start, end) in self.quotes:
+        owned = [(quote, span) for quote, span in self.quotes if self.part.owns(span[0])]
+        if len(owned) > MAX_QUOTES_PER_PART:
+            skipped = len(owned) - MAX_QUOTES_PER_PART
+            self._drop("claims", f"{skipped} quotes after the first {MAX_QUOTES_PER_PART} of a part were not attributed", None)
+        for quote, (start, end) in owned[:MAX_QUOTES_PER_PART]:
             passage = self._passage(start, end, PASSAGE_BEFORE, PASSAGE_AFTER)
             reply = self._ask(model, "attribution", ATTRIBUTION_TOKENS, passage=passage, names=names)
             if isinstance(reply, ReplyFailed):
                 self._drop("claims", f"no valid attribution for a quote: {reply}", {"quote": quote})
                 continue
             claims.append(Claim(speaker=reply.speaker, statement=reply.statement, quote=quote, quote_span=(start, end)))  # type: ignore[attr-defined]
-        offered = [s for s in self._sentences_without_quotes() if s not in set(not_reported)]
+        offered = [s for s in self._without_quotes(sentences) if s not in set(not_reported)]
         for start, end in self._choose("reported", offered, "claims"):
             passage = self._passage(start, end, 0, 0)
             reply = self._ask(model, "attribution", ATTRIBUTION_TOKENS, passage=passage, names=names)
@@ -271,10 +351,10 @@ class _Run:
                 self._drop("claims", f"no valid attribution for a reported statement: {reply}", {"sentence": passage})
                 continue
             claims.append(Claim(speaker=reply.speaker, statement=reply.statement, quote=None, quote_span=None))  # type: ignore[attr-defined]
-        return self._dedupe(claims, "claims", key=lambda c: (c.speaker, c.quote or name_key(c.statement)))
+        return self._dedupe(claims, "claims", key=_claim_key)
 
-    def _sentences_without_quotes(self) -> list[tuple[int, int]]:
-        return [(s, e) for s, e in self.sentences if not any(qs < e and s < qe for _q, (qs, qe) in self.quotes)]
+    def _without_quotes(self, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        return [(s, e) for s, e in sentences if not any(qs < e and s < qe for _q, (qs, qe) in self.quotes)]
 
     def _choose(self, question: str, sentences: list[tuple[int, int]], section: str) -> list[tuple[int, int]]:
         """Ask which of ``sentences`` answer ``question``; returns their spans, in article order."""
@@ -333,7 +413,7 @@ class _Run:
                         quote_span=(start, end),
                     )
                 )
-        return self._dedupe(denials, "denials", key=lambda d: (d.speaker, name_key(d.denied)))
+        return self._dedupe(denials, "denials", key=_denial_key)
 
     def _accusation_without_accuser(self, failure: ReplyFailed, sentence: str) -> AccusationReply | None:
         """An accusation whose accuser stayed invalid is kept with no accuser, and reported."""
@@ -362,8 +442,9 @@ class _Run:
 
     # -- event -----------------------------------------------------------------------------------
 
-    def _event(self) -> Event:
-        reply = self._ask(EventReply, "event", EVENT_TOKENS)
+    def _event(self, later: list[str]) -> Event:
+        """From the first part, told what later parts report (``later``), so one event covers all."""
+        reply = self._ask(EventReply, "event", EVENT_TOKENS, later=later)
         if isinstance(reply, ReplyFailed):
             data = _json_object(reply.last_content)
             try:
@@ -409,6 +490,25 @@ class _Run:
             seen.add(k)
             unique.append(item)
         return unique
+
+
+def _claim_key(claim: Claim) -> tuple[str, str]:
+    return (claim.speaker, claim.quote or name_key(claim.statement))
+
+
+def _denial_key(denial: Denial) -> tuple[str, str]:
+    return (denial.speaker, name_key(denial.denied))
+
+
+def _within(lines: list[str], limit: int) -> list[str]:
+    """The first lines whose total length stays within ``limit`` characters."""
+    kept, used = [], 0
+    for line in lines:
+        used += len(line) + 3
+        if used > limit:
+            break
+        kept.append(line)
+    return kept
 
 
 def _json_object(content: str | None) -> dict[str, Any]:

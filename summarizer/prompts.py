@@ -8,6 +8,7 @@ traced to the exact wording that produced it (and the eval cache can key on it).
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import cached_property
@@ -80,13 +81,21 @@ class PromptSet:
         return self._render("system.j2", language_name=language_name(language))
 
     def task(self, name: str, *, language: str, **variables: Any) -> str:
-        return self._render(f"{name}.j2", language_name=language_name(language), **variables)
+        fence = fence_for(variables.get("article"))
+        return self._render(f"{name}.j2", language_name=language_name(language), fence=fence, **variables)
 
     def _render(self, template: str, **variables: Any) -> str:
         try:
             return self._env.get_template(template).render(**variables).strip()
         except jinja2.TemplateError as exc:
             raise ConfigError(f"{self.directory / template}: {exc}") from None
+
+
+def fence_for(article: str | None) -> int:
+    """Length of the ``<<<``/``>>>`` lines around the article: longer than any run of ``<`` or
+    ``>`` in it, so that no line of the article can pass for the end of the article block."""
+    runs = re.findall(r"<+|>+", article or "")
+    return max(3, 1 + max(map(len, runs), default=0))
 
 
 def default_prompts() -> PromptSet:

@@ -24,11 +24,12 @@ _MAX_CHARS = 1500
 _EDGE = " \t\n\u00a0,.;:"
 
 
-def find_direct_quotes(text: str, *, limit: int = 40) -> list[str]:
-    """Return the distinct quoted passages of at least three words, in order of appearance.
+def find_direct_quotes(text: str, *, limit: int | None = None) -> list[str]:
+    """Return the distinct quoted passages of at least three words, in order of appearance
+    (the first ``limit`` of them, if given).
 
     Scare quotes around one or two words ("so-called" usage, titles) are not statements anybody
-    made, so they are skipped; the cap keeps the prompt and the grammar bounded on long pieces.
+    made, so they are skipped.
     """
     matches: list[tuple[int, int, str]] = []
     for opening, closings in _PAIRS.items():

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model,
 
 from summarizer.grounding import QuoteLocator, normalise
 from summarizer.language import clearly_not
+from summarizer.llm import VALIDATION_CONTEXT
 from summarizer.names import name_key
 from summarizer.schema import UNNAMED_SOURCE, ParticipantKind
 from summarizer.sentences import split_sentences
@@ -50,7 +51,8 @@ class Reply(BaseModel):
 
 
 def _context(info: ValidationInfo) -> dict[str, Any]:
-    return info.context if isinstance(info.context, dict) else {}
+    """The context given to ``model_validate``, else the one :meth:`LLM.extract` set for its reply."""
+    return info.context if isinstance(info.context, dict) else VALIDATION_CONTEXT.get() or {}
 
 
 def _one_sentence(value: str) -> str:

@@ -15,7 +15,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
+READABLE_SCHEMA_VERSIONS = ("1.0", "1.1")  # 1.1 added usage.cached_tokens, provenance.cost_usd and .chunks
 
 ParticipantKind = Literal["person", "organization", "country", "group"]
 UNNAMED_SOURCE = "unnamed source"
@@ -96,6 +97,7 @@ class Usage(_Strict):
     completion_tokens: int = 0
     llm_calls: int = 0
     reasks: int = 0
+    cached_tokens: int = Field(default=0, description="Prompt tokens the server reports as served from its cache.")
 
 
 class Provenance(_Strict):
@@ -105,6 +107,11 @@ class Provenance(_Strict):
     created_at: dt.datetime
     usage: Usage
     briefing_language: str = Field(description="Language of statements and summary (ISO 639-1).")
+    cost_usd: float | None = Field(
+        default=None,
+        description="Estimated cost in US dollars from the price table: 0 for the embedded model, null if the price is unknown.",
+    )
+    chunks: int = Field(default=1, description="Parts the article was split into to fit the model's context.")
 
 
 class BriefingWarning(_Strict):
@@ -116,7 +123,7 @@ class BriefingWarning(_Strict):
 
 
 class Briefing(_Strict):
-    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    schema_version: Literal["1.0", "1.1"] = SCHEMA_VERSION
     event: Event
     participants: list[Participant]
     claims: list[Claim]

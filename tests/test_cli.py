@@ -117,13 +117,14 @@ def test_missing_file(tmp_path, env, fake_server):
     assert fake_server.requests == []
 
 
-def test_directory_as_article(tmp_path, env, fake_server):
+def test_directory_is_a_batch_that_needs_an_output_folder(tmp_path, env, fake_server):
     (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "a.txt").write_bytes(SEED_TEXT)
 
     proc = run_cli("summarize", "articles", "--base-url", fake_server.base_url, env=env, cwd=tmp_path)
 
     line = assert_one_line_error(proc, exit_code=2)
-    assert "articles: is a directory" in line
+    assert "several articles need an output folder: -o FOLDER" in line
     assert fake_server.requests == []
 
 
@@ -214,7 +215,7 @@ def test_summarize_json_to_stdout(tmp_path, env, model_server):
     assert briefing.provenance.backend == "openai-compatible"
     assert briefing.provenance.usage.llm_calls == model_server.calls > 0
     assert briefing.warnings == []
-    assert json.loads(proc.stdout)["schema_version"] == "1.0"  # stdout is the JSON document only
+    assert json.loads(proc.stdout)["schema_version"] == "1.1"  # stdout is the JSON document only
     text = SEED_TEXT.decode("utf-8").strip()
     for claim in briefing.claims:
         if claim.quote_span is not None:

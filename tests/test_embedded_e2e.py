@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from procs import embedded_workers, gone
 
 from summarizer.replies import name_key
 from summarizer.schema import Briefing
@@ -45,32 +46,16 @@ def _env() -> dict[str, str]:
     return env
 
 
-def _workers(parent: int | None = None) -> list[int]:
-    """PIDs of embedded llama.cpp server processes (optionally only children of ``parent``)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
-            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-        if b"summarizer.embedded_worker" in cmdline and (parent is None or ppid == parent):
-            found.append(int(entry.name))
-    return found
-
-
 @pytest.fixture(scope="module")
 def seed_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Briefing]:
     out = tmp_path_factory.mktemp("e2e") / "briefing.json"
-    before = set(_workers())
+    before = set(embedded_workers())
     result = subprocess.run(
         [sys.executable, "-m", "summarizer.cli", "summarize", str(SEED), "--json", "-o", str(out)],
         capture_output=True, text=True, env=_env(), timeout=900,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert set(_workers()) <= before, "the embedded server outlived the CLI"
+    assert set(embedded_workers()) <= before, "the embedded server outlived the CLI"
     briefing = Briefing.model_validate_json(result.stdout)
     assert Briefing.model_validate_json(out.read_text()) == briefing
     return result, briefing
@@ -129,7 +114,7 @@ def test_ctrl_c_stops_the_embedded_server(tmp_path: Path) -> None:
     workers: list[int] = []
     while time.monotonic() < deadline and not workers:
         time.sleep(0.2)
-        workers = _workers(parent=process.pid)
+        workers = embedded_workers(parent=process.pid)
     assert workers, "the embedded server never started"
     time.sleep(1.0)
     process.send_signal(signal.SIGINT)
@@ -137,8 +122,7 @@ def test_ctrl_c_stops_the_embedded_server(tmp_path: Path) -> None:
     assert process.returncode == 130
     assert stderr.strip().splitlines()[-1] == "summarizer: interrupted"
     assert "Traceback" not in stderr
-    for pid in workers:
-        assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text().lower()
+    assert all(gone(pid) for pid in workers)
 
 
 def test_article_longer_than_the_context_is_refused_naming_the_limit(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ import pytest
 from fakeserver import FakeServer, Response, delay, empty_choices, raw, reply, reply_json, reset, status
 from pydantic import BaseModel, field_validator
 
+from summarizer.cache import CompletionCache
 from summarizer.errors import BackendError, ExtractionError
 from summarizer.llm import JSON_LAYOUT, LLM, ReplyFailed, RetryPolicy, compact_grammar
 
@@ -557,3 +558,22 @@ def test_unknown_mode_is_refused(fake_server):
 def test_endpoint_names_the_base_url(fake_server):
     llm, _ = make_llm(fake_server)
     assert llm.endpoint == fake_server.base_url
+
+
+# --- completion cache keys ------------------------------------------------------------------------
+
+
+def test_cache_scope_replaces_the_endpoint_in_the_key(tmp_path):
+    """The embedded server listens on a new port every run: keyed by scope, its replies are reused."""
+    cache = CompletionCache(tmp_path)
+    with FakeServer() as first, FakeServer() as second:
+        first.enqueue(reply_json({"status": "ok"}))
+        second.enqueue(reply_json({"status": "ok"}))
+        assert first.base_url != second.base_url
+        for server in (first, second):
+            llm, _ = make_llm(server, cache=cache, cache_scope="embedded:model-sha")
+            assert extract(llm).status == "ok"
+        assert (first.calls, second.calls) == (1, 0)
+        llm, _ = make_llm(second, cache=cache)  # no scope: the endpoint names the server, a miss
+        assert extract(llm).status == "ok"
+        assert second.calls == 1

@@ -143,9 +143,9 @@ EXPECTED_FIELDS = {
     "Claim": {"speaker", "statement", "quote", "quote_span"},
     "Denial": {"speaker", "denied", "accuser", "quote", "quote_span"},
     "Source": {"language", "chars", "sha256"},
-    "Provenance": {"model", "backend", "prompt", "created_at", "usage", "briefing_language"},
+    "Provenance": {"model", "backend", "prompt", "created_at", "usage", "briefing_language", "cost_usd", "chunks"},
     "PromptRef": {"template", "version", "sha256"},
-    "Usage": {"prompt_tokens", "completion_tokens", "llm_calls", "reasks"},
+    "Usage": {"prompt_tokens", "completion_tokens", "llm_calls", "reasks", "cached_tokens"},
     "BriefingWarning": {"section", "message", "item"},
 }
 

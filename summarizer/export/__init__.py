@@ -28,7 +28,7 @@ from pydantic import ValidationError
 from summarizer.errors import InputError
 from summarizer.files import os_reason, read_bounded
 from summarizer.grounding import Span
-from summarizer.schema import SCHEMA_VERSION, UNNAMED_SOURCE, Briefing, Claim, Denial
+from summarizer.schema import READABLE_SCHEMA_VERSIONS, UNNAMED_SOURCE, Briefing, Claim, Denial
 
 if TYPE_CHECKING:
     from summarizer.export.digest import digest_markdown
@@ -93,10 +93,10 @@ def parse_briefing(text: str, *, name: str = "<briefing>") -> Briefing:
         raise InputError(f"{name}: not a briefing (JSON nested too deeply)") from None
     if not isinstance(data, dict):
         raise InputError(f"{name}: not a briefing (a JSON object is expected, the file holds a JSON {_json_type(data)})")
-    if "schema_version" in data and data["schema_version"] != SCHEMA_VERSION:
+    if "schema_version" in data and data["schema_version"] not in READABLE_SCHEMA_VERSIONS:
         raise InputError(
             f"{name}: unsupported briefing schema_version {data['schema_version']!r}"
-            f" (this summarizer reads {SCHEMA_VERSION})"
+            f" (this summarizer reads {', '.join(READABLE_SCHEMA_VERSIONS)})"
         )
     try:
         return Briefing.model_validate(data)

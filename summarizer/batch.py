@@ -1,0 +1,329 @@
+"""Many articles in one run: concurrent, resumable, and safe to interrupt.
+
+A batch is a list of article files (from folders, glob patterns or names) and an output folder.
+Each article's briefing is written there, atomically, as soon as it is done, so an interrupted
+run loses nothing finished and leaves no half-written file. Running the same command again skips
+every article whose briefing is already there for the same article text (its SHA-256), model,
+prompt version and briefing language: only what is missing or failed is asked again. One
+article's failure is recorded and the others go on.
+
+Articles run on ``concurrency`` worker threads sharing one backend (the embedded llama.cpp
+server is started with as many parallel slots); the main thread only collects results, keeps the
+run summary file current and reports progress, so Ctrl-C is handled at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import glob
+import hashlib
+import json
+import queue
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from pydantic import ValidationError
+
+from summarizer.article import Article, load_article
+from summarizer.cache import CompletionCache
+from summarizer.cost import price_of
+from summarizer.errors import BackendError, InputError, SummarizerError
+from summarizer.files import write_atomically
+from summarizer.llm import CallLog
+from summarizer.pipeline import Summarizer
+from summarizer.schema import Briefing, Usage
+
+ARTICLE_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm")
+SUMMARY_NAME = "summarizer-run.json"
+# "interrupted": stopped while being summarized; "pending": not started (yet, or ever if the run was interrupted).
+Status = Literal["done", "skipped", "failed", "interrupted", "pending"]
+
+
+def find_articles(inputs: Sequence[str]) -> list[Path]:
+    """Article files named by ``inputs``: files as given, folders searched (recursively) for
+    article files, and glob patterns (``**`` included) expanded; each file once, in order."""
+    found: list[Path] = []
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            matches = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES)
+            if not matches:
+                raise InputError(f"{item}: no article files in this folder ({', '.join(ARTICLE_SUFFIXES)})")
+        elif path.exists() or not glob.has_magic(item):
+            matches = [path]  # a missing file is reported when it is loaded, with the others
+        else:
+            matches = sorted(Path(p) for p in glob.glob(item, recursive=True) if Path(p).is_file())
+            if not matches:
+                raise InputError(f"{item}: no file matches this pattern")
+        found += matches
+    unique: dict[Path, Path] = {}
+    for path in found:
+        unique.setdefault(path.resolve(), path)
+    return list(unique.values())
+
+
+def output_names(paths: Sequence[Path]) -> dict[Path, str]:
+    """A briefing file name per article: its name with ``.json``, made unique when two articles in
+    different folders share a name (a short hash of the path is added)."""
+    stems: dict[str, int] = {}
+    for path in paths:
+        stems[path.stem] = stems.get(path.stem, 0) + 1
+    names = {}
+    for path in paths:
+        name = f"{path.stem}.json"
+        if stems[path.stem] > 1 or name == SUMMARY_NAME:
+            name = f"{path.stem}-{hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:8]}.json"
+        names[path] = name
+    return names
+
+
+@dataclass
+class ArticleResult:
+    """What became of one article in this run."""
+
+    source: str
+    output: str
+    status: Status
+    sha256: str | None = None
+    error: str | None = None
+    usage: Usage | None = None
+    cost_usd: float | None = None
+    chunks: int | None = None
+    seconds: float | None = None
+
+    def record(self, status: Status, briefing: Briefing) -> None:
+        """Take the figures of a finished briefing (this run's, or one found from an earlier run)."""
+        provenance = briefing.provenance
+        self.status, self.usage, self.cost_usd, self.chunks = status, provenance.usage, provenance.cost_usd, provenance.chunks
+
+    def to_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        data["usage"] = self.usage.model_dump() if self.usage else None
+        return data
+
+
+@dataclass
+class BatchSummary:
+    """The run as a whole: kept current in ``summarizer-run.json`` while the batch runs."""
+
+    model: str
+    backend: str
+    prompt_version: str
+    language: str
+    concurrency: int
+    started_at: dt.datetime
+    results: dict[str, ArticleResult] = field(default_factory=dict)
+    finished_at: dt.datetime | None = None
+
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(("done", "skipped", "failed", "interrupted", "pending"), 0)
+        for result in self.results.values():
+            counts[result.status] += 1
+        return counts
+
+    def totals(self, statuses: tuple[Status, ...] = ("done",)) -> dict[str, object]:
+        """Tokens and cost of the briefings with these statuses (this run's work by default)."""
+        chosen = [r for r in self.results.values() if r.status in statuses and r.usage]
+        usage = {key: sum(getattr(r.usage, key) for r in chosen) for key in Usage.model_fields}
+        known = [r.cost_usd for r in chosen if r.cost_usd is not None]
+        return {
+            "articles": len(chosen),
+            **usage,
+            "cost_usd": round(sum(known), 6) if known or not chosen else None,  # None: no price known at all
+            "articles_without_price": len(chosen) - len(known),
+        }
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "model": self.model,
+            "backend": self.backend,
+            "prompt_version": self.prompt_version,
+            "briefing_language": self.language,
+            "concurrency": self.concurrency,
+            "started_at": self.started_at.isoformat(),
+            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
+            "counts": self.counts(),
+            "this_run": self.totals(("done",)),
+            "all_briefings": self.totals(("done", "skipped")),
+            "articles": [r.to_dict() for r in self.results.values()],
+        }
+
+
+class Batch:
+    """One batch run over ``paths`` into ``out_dir`` with a shared :class:`Summarizer`."""
+
+    def __init__(
+        self,
+        summarizer: Summarizer,
+        paths: Sequence[Path],
+        out_dir: str | Path,
+        *,
+        concurrency: int = 1,
+        cache: CompletionCache | None = None,
+    ) -> None:
+        if concurrency < 1:
+            raise InputError(f"concurrency must be 1 or more, got {concurrency}")
+        self.summarizer = summarizer
+        self.paths = list(paths)
+        self.out_dir = Path(out_dir)
+        self.concurrency = concurrency
+        self.cache = cache
+        self.names = output_names(self.paths)
+        backend = summarizer.backend
+        if backend.kind != "embedded":
+            price_of(backend.model)  # a broken price table stops the batch before it starts, not per article
+        self.summary = BatchSummary(
+            model=backend.model,
+            backend=backend.kind,
+            prompt_version=summarizer.prompts.ref.version,
+            language=summarizer.language,
+            concurrency=concurrency,
+            started_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
+        )
+        self._revive_lock = threading.Lock()
+        self.call_logs: dict[str, CallLog] = {}  # per article summarized: every LLM call with its timings
+
+    @property
+    def summary_path(self) -> Path:
+        return self.out_dir / SUMMARY_NAME
+
+    def run(self, on_result: Callable[[ArticleResult], None] | None = None) -> BatchSummary:
+        """Summarize every article not yet done; ``on_result`` sees each result as it comes.
+
+        On Ctrl-C the summary records what was finished, interrupted and never started, and the
+        ``KeyboardInterrupt`` goes on to the caller.
+        """
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        for stale in self.out_dir.glob(".*.json.*.tmp"):  # left by a run that was killed mid-write
+            stale.unlink(missing_ok=True)
+        todo: queue.Queue[tuple[Path, Article]] = queue.Queue()
+        for path in self.paths:
+            result, article = self._prepare(path)
+            self.summary.results[str(path)] = result
+            if article is not None:
+                todo.put((path, article))
+            elif on_result:
+                on_result(result)
+        self._write_summary()
+        pending = todo.qsize()
+        results: queue.Queue[ArticleResult] = queue.Queue()
+        stop = threading.Event()
+        started: set[str] = set()  # articles a worker has taken up
+        for _ in range(min(self.concurrency, pending)):
+            # Daemon threads: a request in flight must not keep an interrupted process alive.
+            threading.Thread(target=self._work, args=(todo, results, stop, started), daemon=True).start()
+        try:
+            while pending:
+                try:
+                    result = results.get(timeout=0.2)
+                except queue.Empty:
+                    continue
+                pending -= 1
+                self.summary.results[result.source] = result
+                self._write_summary()
+                if on_result:
+                    on_result(result)
+        except BaseException:
+            stop.set()
+            while True:  # finished (briefing written) before the interrupt but not collected yet
+                try:
+                    result = results.get_nowait()
+                except queue.Empty:
+                    break
+                self.summary.results[result.source] = result
+            for result in self.summary.results.values():
+                if result.status == "pending" and result.source in started:
+                    result.status = "interrupted"  # the rest stay "pending": never started
+            self._write_summary()
+            raise
+        self.summary.finished_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        self._write_summary()
+        return self.summary
+
+    def _prepare(self, path: Path) -> tuple[ArticleResult, Article | None]:
+        """Load the article; skip it when its briefing is already there for this configuration."""
+        output = self.out_dir / self.names[path]
+        result = ArticleResult(source=str(path), output=str(output), status="pending")
+        try:
+            article = load_article(path)
+        except SummarizerError as exc:
+            result.status, result.error = "failed", str(exc)
+            return result, None
+        result.sha256 = article.sha256
+        existing = self._existing(output)
+        if existing is not None and self._is_current(existing, article):
+            result.record("skipped", existing)
+            return result, None
+        return result, article
+
+    @staticmethod
+    def _existing(output: Path) -> Briefing | None:
+        try:
+            return Briefing.model_validate_json(output.read_bytes())
+        except (OSError, ValidationError, ValueError):
+            return None  # missing or unreadable: it is made again
+
+    def _is_current(self, briefing: Briefing, article: Article) -> bool:
+        provenance = briefing.provenance
+        return (
+            briefing.source.sha256 == article.sha256
+            and provenance.model == self.summary.model
+            and provenance.prompt.version == self.summary.prompt_version
+            and provenance.briefing_language == self.summary.language
+        )
+
+    def _work(
+        self,
+        todo: queue.Queue[tuple[Path, Article]],
+        results: queue.Queue[ArticleResult],
+        stop: threading.Event,
+        started: set[str],
+    ) -> None:
+        while not stop.is_set():
+            try:
+                path, article = todo.get_nowait()
+            except queue.Empty:
+                return
+            started.add(str(path))
+            results.put(self._one(path, article))
+
+    def _one(self, path: Path, article: Article) -> ArticleResult:
+        result = self.summary.results[str(path)]
+        result = ArticleResult(source=result.source, output=result.output, status="failed", sha256=result.sha256)
+        started = time.perf_counter()
+        try:
+            briefing = self._summarize(str(path), article)
+            write_atomically(result.output, briefing.model_dump_json(indent=2) + "\n")
+        except SummarizerError as exc:
+            result.error = str(exc)
+        except Exception as exc:  # a bug on one article must not end the batch
+            result.error = f"internal error: {type(exc).__name__}: {exc}"
+        else:
+            result.record("done", briefing)
+        result.seconds = round(time.perf_counter() - started, 3)
+        return result
+
+    def _summarize(self, source: str, article: Article) -> Briefing:
+        """One article; if the embedded server died under it, restart the server and try once more."""
+        backend = self.summarizer.backend
+        restarts = backend.restarts
+        try:
+            return self._ask(source, article)
+        except BackendError:
+            with self._revive_lock:  # several workers notice the same death: one restart
+                revived = backend.restarts != restarts or backend.revive()
+            if not revived:
+                raise
+            return self._ask(source, article)
+
+    def _ask(self, source: str, article: Article) -> Briefing:
+        llm = self.summarizer.new_llm(cache=self.cache)
+        self.call_logs[source] = llm.log
+        return self.summarizer.summarize(article, llm=llm)
+
+    def _write_summary(self) -> None:
+        write_atomically(self.summary_path, json.dumps(self.summary.to_dict(), indent=1, ensure_ascii=False) + "\n")
