@@ -17,6 +17,7 @@ languages), so a run takes about half an hour on 2 cores.
 from __future__ import annotations
 
 import argparse
+import logging
 import shutil
 import tempfile
 import time
@@ -61,10 +62,11 @@ def run_level(paths: list[Path], level: int, work: Path) -> dict[str, float]:
         rss = peak_rss_mib(summarizer.backend.server.pid if summarizer.backend.server else None)
     results = list(summary.results.values())
     failed = [r for r in results if r.status != "done"]
-    calls = [c for log in batch.call_logs.values() for c in log.calls]
+    done = [r for r in results if r.status == "done"]
+    calls = [c for r in done for c in batch.call_logs[r.source].calls]
     server = sum(c.server_seconds or 0.0 for c in calls)
     http = sum(c.wall_seconds for c in calls)
-    article_walls = sum(r.seconds or 0.0 for r in results if r.status == "done")
+    article_walls = sum(r.seconds or 0.0 for r in done)
     totals = summary.totals(("done",))
     figures = {
         "startup_s": startup,
@@ -92,6 +94,7 @@ def run_level(paths: list[Path], level: int, work: Path) -> dict[str, float]:
 
 
 def main() -> int:
+    logging.getLogger("instructor").setLevel(logging.CRITICAL)  # invalid replies are counted, not printed
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", nargs="?", help="folder of articles (default: six eval articles)")
     parser.add_argument("--levels", nargs="+", type=int, default=[1, 2, 4], help="concurrency levels (default 1 2 4)")

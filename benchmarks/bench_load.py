@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import collections
 import json
+import logging
 import random
 import sys
 import tempfile
@@ -81,6 +82,7 @@ class FaultyModel:
 
 
 def main() -> int:
+    logging.getLogger("instructor").setLevel(logging.CRITICAL)  # faults are counted, not printed
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=50)
     parser.add_argument("--fault-rate", type=float, default=0.15, help="share of requests given a fault (default 0.15)")
@@ -118,7 +120,7 @@ def main() -> int:
                     problems.append(f"{result.source}: briefing of another article")
             elif result.status != "failed" or not result.error:
                 problems.append(f"{result.source}: ended {result.status} without a recorded error")
-        errors = collections.Counter(r.error.split(":", 2)[-1].strip()[:70] for r in results if r.error)
+        errors = collections.Counter(r.error.removeprefix(f"{server.base_url}: ")[:80] for r in results if r.error)
 
     print(f"{len(paths)} articles at concurrency {args.articles}, fault rate {args.fault_rate:.0%}, seed {args.seed}")
     print(f"wall time            {wall:7.1f} s")

@@ -6,7 +6,8 @@ Library use::
     briefing = summarize(open("article.txt").read())   # embedded model, offline
     print(briefing.event.title)
 
-or keep one backend open for many articles with :class:`Summarizer`.
+or keep one backend open for many articles with :class:`Summarizer`, and run a folder of them,
+concurrently and resumably, with :class:`Batch`.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["Backend", "Briefing", "Settings", "Summarizer", "load_article", "summarize"]
+__all__ = ["Backend", "Batch", "Briefing", "Settings", "Summarizer", "find_articles", "load_article", "summarize"]
 
 if TYPE_CHECKING:
     from summarizer.article import load_article
     from summarizer.backends import Backend, Settings
+    from summarizer.batch import Batch, find_articles
     from summarizer.pipeline import Summarizer, summarize
     from summarizer.schema import Briefing
 
@@ -28,6 +30,8 @@ _LAZY = {
     "Summarizer": "summarizer.pipeline",
     "summarize": "summarizer.pipeline",
     "Briefing": "summarizer.schema",
+    "Batch": "summarizer.batch",
+    "find_articles": "summarizer.batch",
     "load_article": "summarizer.article",
 }
 

@@ -185,8 +185,8 @@ def _declared_html_charset(data: bytes) -> str | None:
     """The codec an HTML page declares in ``<meta charset>``, if it is safe to honour.
 
     Only ASCII-compatible single/multi-byte codecs are honoured: the declaration was read as
-    ASCII, so a codec that encodes ASCII differently (UTF-16, UTF-7, EBCDIC) would contradict
-    the very bytes it was found in. UTF-8 labels are ignored because the data already failed
+    ASCII, so a codec that decodes ASCII differently (UTF-16, UTF-7, EBCDIC, Python's
+    ``unicode_escape``) would contradict the very bytes it was found in. UTF-8 labels are ignored because the data already failed
     to decode as UTF-8.
     """
     match = _META_CHARSET_RE.search(data[:4096])
@@ -197,8 +197,8 @@ def _declared_html_charset(data: bytes) -> str | None:
         label = "cp1252"
     try:
         codec = codecs.lookup(label).name
-        probe = "<meta charset=x>"
-        if codec.startswith("utf") or probe.encode(codec) != probe.encode("ascii"):
+        probe = b"<meta charset=x> \\x41 \\u0041 +AEE-"  # escapes a Python-only codec would decode
+        if codec.startswith("utf") or probe.decode(codec) != probe.decode("ascii"):
             return None
     except (LookupError, UnicodeError):
         return None

@@ -200,16 +200,12 @@ class Batch:
         self.out_dir.mkdir(parents=True, exist_ok=True)
         for stale in self.out_dir.glob(".*.json.*.tmp"):  # left by a run that was killed mid-write
             stale.unlink(missing_ok=True)
-        todo: queue.Queue[tuple[Path, Article]] = queue.Queue()
+        todo: queue.Queue[Path] = queue.Queue()
         for path in self.paths:
-            result, article = self._prepare(path)
-            self.summary.results[str(path)] = result
-            if article is not None:
-                todo.put((path, article))
-            elif on_result:
-                on_result(result)
+            self.summary.results[str(path)] = ArticleResult(str(path), str(self.out_dir / self.names[path]), "pending")
+            todo.put(path)
         self._write_summary()
-        pending = todo.qsize()
+        pending = len(self.paths)
         results: queue.Queue[ArticleResult] = queue.Queue()
         stop = threading.Event()
         started: set[str] = set()  # articles a worker has taken up
@@ -244,22 +240,6 @@ class Batch:
         self._write_summary()
         return self.summary
 
-    def _prepare(self, path: Path) -> tuple[ArticleResult, Article | None]:
-        """Load the article; skip it when its briefing is already there for this configuration."""
-        output = self.out_dir / self.names[path]
-        result = ArticleResult(source=str(path), output=str(output), status="pending")
-        try:
-            article = load_article(path)
-        except SummarizerError as exc:
-            result.status, result.error = "failed", str(exc)
-            return result, None
-        result.sha256 = article.sha256
-        existing = self._existing(output)
-        if existing is not None and self._is_current(existing, article):
-            result.record("skipped", existing)
-            return result, None
-        return result, article
-
     @staticmethod
     def _existing(output: Path) -> Briefing | None:
         try:
@@ -278,24 +258,31 @@ class Batch:
 
     def _work(
         self,
-        todo: queue.Queue[tuple[Path, Article]],
+        todo: queue.Queue[Path],
         results: queue.Queue[ArticleResult],
         stop: threading.Event,
         started: set[str],
     ) -> None:
         while not stop.is_set():
             try:
-                path, article = todo.get_nowait()
+                path = todo.get_nowait()
             except queue.Empty:
                 return
             started.add(str(path))
-            results.put(self._one(path, article))
+            results.put(self._one(path))
 
-    def _one(self, path: Path, article: Article) -> ArticleResult:
-        result = self.summary.results[str(path)]
-        result = ArticleResult(source=result.source, output=result.output, status="failed", sha256=result.sha256)
+    def _one(self, path: Path) -> ArticleResult:
+        """Load the article (in the worker: a large batch is never all in memory), skip it when its
+        briefing is already there for this configuration, else summarize it and write the briefing."""
+        result = ArticleResult(str(path), self.summary.results[str(path)].output, "failed")
         started = time.perf_counter()
         try:
+            article = load_article(path)
+            result.sha256 = article.sha256
+            existing = self._existing(Path(result.output))
+            if existing is not None and self._is_current(existing, article):
+                result.record("skipped", existing)
+                return result
             briefing = self._summarize(str(path), article)
             write_atomically(result.output, briefing.model_dump_json(indent=2) + "\n")
         except SummarizerError as exc:

@@ -11,8 +11,10 @@ import glob
 import signal
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -28,6 +30,9 @@ from rich.text import Text
 
 from summarizer.batch import ArticleResult, Batch, BatchSummary, find_articles
 from summarizer.errors import InputError
+
+if TYPE_CHECKING:
+    from summarizer.backends import Settings
 
 EXIT_SOME_FAILED = 1
 
@@ -64,7 +69,7 @@ def _sigterm_as_interrupt(_signum: int, _frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
-def run_batch(args: argparse.Namespace, settings: object, err: Console) -> int:
+def run_batch(args: argparse.Namespace, settings: Settings, err: Console) -> int:
     from summarizer.pipeline import Summarizer
 
     check_batch_options(args)
@@ -82,7 +87,7 @@ def run_batch(args: argparse.Namespace, settings: object, err: Console) -> int:
     )
     signal.signal(signal.SIGTERM, _sigterm_as_interrupt)  # a kill finishes like Ctrl-C: summary written
     with err.status("Starting the model…"):
-        summarizer = Summarizer(settings=settings, language=args.lang)  # type: ignore[arg-type]
+        summarizer = Summarizer(settings=settings, language=args.lang)
     with summarizer:
         batch = Batch(summarizer, paths, args.output, concurrency=args.concurrency)
         counts = {"done": 0, "skipped": 0, "failed": 0}
@@ -95,7 +100,8 @@ def run_batch(args: argparse.Namespace, settings: object, err: Console) -> int:
                 text = f"{counts['done']} done, {counts['skipped']} skipped, {counts['failed']} failed"
                 progress.update(task, advance=1, counts=text, worked=worked, description=Path(result.source).name[:30])
                 if result.status == "failed":
-                    progress.console.print(f"[yellow]failed[/] {result.source}: {result.error}", highlight=False)
+                    line = f"[yellow]failed[/] {escape(result.source)}: {escape(result.error or '')}"
+                    progress.console.print(line, highlight=False)
 
             summary = batch.run(on_result)
     _print_summary(summary, batch.summary_path, err)

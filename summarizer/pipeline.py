@@ -450,9 +450,9 @@ class _Run:
             try:
                 reply = EventReply.model_validate({**data, "date": None}, context=self.context)
             except ValidationError:
-                raise ExtractionError(
-                    f"{self.llm.endpoint}: no valid event description after {self.llm.max_reasks} re-asks: {reply}"
-                ) from None
+                cut_off = reply.last_content is None  # a cut-off reply is not re-asked
+                tried = "" if cut_off else f" after {self.llm.max_reasks} re-asks"
+                raise ExtractionError(f"{self.llm.endpoint}: no valid event description{tried}: {reply}") from None
             if data.get("date") is not None:
                 self._drop("event", f"date {data['date']!r} is not stated in the article; set to null", None)
         assert isinstance(reply, EventReply)

@@ -125,15 +125,27 @@ def test_ctrl_c_stops_the_embedded_server(tmp_path: Path) -> None:
     assert all(gone(pid) for pid in workers)
 
 
-def test_article_longer_than_the_context_is_refused_naming_the_limit(tmp_path: Path) -> None:
-    """Until chunking exists, an article that cannot fit is one clear line, not a crash or a cut."""
-    paragraph = SEED.read_text(encoding="utf-8").strip()
-    long_article = tmp_path / "long.txt"
-    long_article.write_text("\n".join([paragraph] * 20), encoding="utf-8")  # about 13k tokens
+def test_seed_split_into_parts_keeps_the_late_quote_and_merges_participants(tmp_path: Path) -> None:
+    """The seed in parts of 350 tokens, as a long article would be: Putin's thanks near the end
+    still reach the briefing, attributed to him, with a span into the whole article, and the
+    participants of both parts are one list."""
+    out = tmp_path / "parts.json"
     result = subprocess.run(
-        [sys.executable, "-m", "summarizer.cli", "summarize", str(long_article)],
-        capture_output=True, text=True, env=_env(), timeout=300,
+        [sys.executable, "-m", "summarizer.cli", "summarize", str(SEED), "--chunk-tokens", "350", "-o", str(out), "--json"],
+        capture_output=True, text=True, env=_env(), timeout=900,
     )  # fmt: skip
-    assert result.returncode == 2
-    (line,) = result.stderr.strip().splitlines()
-    assert "too long for the model's context" in line and "limit 8,192" in line and "long.txt" in line
+    assert result.returncode == 0, result.stderr
+    briefing = Briefing.model_validate_json(out.read_text())
+    assert briefing.provenance.chunks >= 2
+    text = SEED.read_text(encoding="utf-8").strip()
+    putin = [c for c in briefing.claims if c.quote and c.quote.startswith(PUTIN_QUOTE)]
+    assert putin and _canonical(putin[0].speaker) == "vladimir putin", briefing.claims
+    assert putin[0].quote_span[0] > len(text) // 2  # it sits in the second half of the article
+    for item in [*briefing.claims, *briefing.denials]:
+        if item.quote is not None:
+            assert text[item.quote_span[0] : item.quote_span[1]] == item.quote
+    names = [name_key(p.name) for p in briefing.participants]
+    assert len(names) == len(set(names)), names
+    people = [p.name.split() for p in briefing.participants if p.kind == "person"]
+    surnames_alone = {name_key(n[0]) for n in people if len(n) == 1}
+    assert not surnames_alone & {name_key(n[-1]) for n in people if len(n) > 1}, people  # "Putin" merged into "Vladimir Putin"

@@ -73,7 +73,8 @@ def test_server_killed_mid_article_is_one_clear_line_and_no_orphan(tmp_path: Pat
 def test_batch_restarts_a_server_killed_mid_article(tmp_path: Path) -> None:
     articles = tmp_path / "articles"
     articles.mkdir()
-    (articles / "seed.txt").write_bytes(SEED.read_bytes())
+    lead = "\n".join(SEED.read_text(encoding="utf-8").strip().splitlines()[:3])  # three paragraphs, one quote: quick
+    (articles / "seed.txt").write_text(lead, encoding="utf-8")
     out = tmp_path / "out"
     process = _start([str(articles), "-o", str(out)])
     first = _first_worker(process)
