@@ -2,16 +2,44 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from fakeserver import FakeServer  # pytest puts tests/ on sys.path (no __init__.py)
+from fakemodel import FakeModel
+from fakeserver import FakeServer, respond  # pytest puts tests/ on sys.path (no __init__.py)
+
+ENV_DROP = ("OPENAI_", "SUMMARIZER_", "FORCE_COLOR", "TTY_", "CLICOLOR")
+"""Variables of the developer's shell that would change what a CLI subprocess does."""
+
+
+def clean_env(cache_dir: Path) -> dict[str, str]:
+    """The environment for a CLI subprocess: no backend settings from the shell, its own cache, plain output."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(ENV_DROP)}
+    env.update(SUMMARIZER_CACHE_DIR=str(cache_dir), COLUMNS="100", NO_COLOR="1")
+    return env
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    return clean_env(tmp_path / "cache")
 
 
 @pytest.fixture
 def fake_server() -> Iterator[FakeServer]:
     """A started fake OpenAI-compatible server on loopback, closed after the test."""
     server = FakeServer().start()
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+@pytest.fixture
+def model_server() -> Iterator[FakeServer]:
+    """A fake server answering every question with the scripted fake model (see fakemodel.py)."""
+    server = FakeServer(default=respond(FakeModel())).start()
     try:
         yield server
     finally:

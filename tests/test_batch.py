@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import ENV_DROP
 from fakemodel import SEED, FakeModel
 from fakeserver import Action, FakeServer, Response, respond, status
 
@@ -32,7 +33,6 @@ from summarizer.batch import SUMMARY_NAME
 from summarizer.schema import Briefing
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
-ENV_DROP = ("OPENAI_", "SUMMARIZER_", "FORCE_COLOR", "TTY_", "CLICOLOR")
 MARKER = re.compile(r"nota numero (\d\d) della redazione")
 EVENT_IT = {  # the fake model's event in Italian, for --lang it (a summary in English is refused)
     "title": "Putin in visita a Pyongyang da Kim Jong-un",
@@ -120,13 +120,6 @@ class Recorder:
         finally:
             with self._lock:
                 self.in_flight -= 1
-
-
-@pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(ENV_DROP)}
-    clean.update(SUMMARIZER_CACHE_DIR=str(tmp_path / "cache"), COLUMNS="100", NO_COLOR="1")
-    return clean
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import re
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -331,15 +331,6 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     proc = subprocess.run([sys.executable, "-m", "summarizer.cli", *args], capture_output=True, env=env, cwd=cwd,
                           timeout=60, check=False)  # fmt: skip
     return subprocess.CompletedProcess(proc.args, proc.returncode, proc.stdout.decode(), proc.stderr.decode("utf-8", "replace"))
-
-
-@pytest.fixture
-def model_server() -> Iterator[FakeServer]:
-    server = FakeServer(default=respond(FakeModel())).start()
-    try:
-        yield server
-    finally:
-        server.close()
 
 
 def test_cli_chunk_tokens_splits_the_article(tmp_path, model_server, long_run):

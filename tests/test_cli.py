@@ -10,11 +10,9 @@ the server saw no request at all.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,24 +23,6 @@ from summarizer.llm import RetryPolicy
 from summarizer.schema import Briefing
 
 SEED_TEXT = SEED.read_bytes()
-HELPER_ENV_DROP = ("OPENAI_", "SUMMARIZER_", "FORCE_COLOR", "TTY_", "CLICOLOR")
-
-
-@pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(HELPER_ENV_DROP)}
-    clean.update(SUMMARIZER_CACHE_DIR=str(tmp_path / "cache"), COLUMNS="100", NO_COLOR="1")
-    return clean
-
-
-@pytest.fixture
-def model_server() -> Iterator[FakeServer]:
-    """A fake server answering every question with the scripted fake model (see fakemodel.py)."""
-    server = FakeServer(default=respond(FakeModel())).start()
-    try:
-        yield server
-    finally:
-        server.close()
 
 
 def run_cli(

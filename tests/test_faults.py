@@ -120,6 +120,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import ENV_DROP
 from fakemodel import ACCUSATION, COUNTRIES, DENIAL_SENTENCE, EVENT, PEOPLE, FakeModel, request_schema
 from fakeserver import Action, FakeServer, delay, empty_choices, raw, reply, reset, respond, status
 
@@ -128,7 +129,6 @@ from summarizer.schema import Briefing
 
 REPO = Path(__file__).resolve().parent.parent
 ARTICLE = "seeds/000_ba58efed2f2f0b1f.txt"
-HELPER_ENV_DROP = ("OPENAI_", "SUMMARIZER_", "FORCE_COLOR", "TTY_", "CLICOLOR")  # as tests/test_cli.py
 POLICY = RetryPolicy()
 ATTEMPTS = POLICY.attempts  # 4 HTTP attempts per request
 MAX_REASKS = 2  # the CLI's default --max-reasks
@@ -177,7 +177,7 @@ class _Recorder:
 
 def _env(cache_dir: Path) -> dict[str, str]:
     """The ``env`` fixture of tests/test_cli.py: no OPENAI_/SUMMARIZER_ settings leak in."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(HELPER_ENV_DROP)}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(ENV_DROP)}
     clean.update(SUMMARIZER_CACHE_DIR=str(cache_dir), COLUMNS="100", NO_COLOR="1")
     return clean
 

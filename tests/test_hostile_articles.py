@@ -52,6 +52,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import ENV_DROP
 from fakemodel import request_schema, task_message
 from fakeserver import Action, FakeServer, RecordedRequest, reply, respond, status
 
@@ -65,7 +66,6 @@ from summarizer.quotes import find_direct_quotes
 from summarizer.schema import UNNAMED_SOURCE, Briefing
 from summarizer.sentences import split_sentences
 
-HELPER_ENV_DROP = ("OPENAI_", "SUMMARIZER_", "FORCE_COLOR", "TTY_", "CLICOLOR")
 MIB = 1024 * 1024
 PROMPT_OPEN = "ARTICLE:\n<<<\n"
 PROMPT_CLOSE = "\n>>>\n\nQUESTION: "
@@ -613,7 +613,7 @@ def _run_case(name: str, case: Case, workdir: Path, env: dict[str, str]) -> Run:
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Run]]:
     workdir = tmp_path_factory.mktemp("hostile")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(HELPER_ENV_DROP)}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(ENV_DROP)}
     env.update(SUMMARIZER_CACHE_DIR=str(workdir / "cache"), COLUMNS="100", NO_COLOR="1")
     with ThreadPoolExecutor(max_workers=len(CASES)) as pool:
         futures = {name: pool.submit(_run_case, name, case, workdir, env) for name, case in CASES.items()}

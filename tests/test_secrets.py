@@ -22,11 +22,12 @@ import shutil
 import socket
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import ENV_DROP
 from fakemodel import SEED, FakeModel
 from fakeserver import Action, FakeServer, Response, delay, reply, respond, status
 
@@ -37,7 +38,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED_TEXT = SEED.read_bytes()
 HEX = secrets.token_hex(16)
 SENTINEL = "sk-SENTINEL-" + HEX
-ENV_DROP = ("OPENAI_", "SUMMARIZER_", "FORCE_COLOR", "TTY_", "CLICOLOR")
 WINDOW = 12  # any run of this many characters of the key counts as a leak (catches truncations)
 # Every WINDOW-long run of the key except the fixed prefix ("sk-SENTINEL-" is no secret), and the key itself.
 PIECES = {SENTINEL[i : i + WINDOW] for i in range(len(SENTINEL) - WINDOW + 1)} - {"sk-SENTINEL-"} | {SENTINEL}
@@ -128,15 +128,6 @@ def env(tmp_path: Path) -> dict[str, str]:
         NO_COLOR="1",
     )
     return clean
-
-
-@pytest.fixture
-def model_server() -> Iterator[FakeServer]:
-    server = FakeServer(default=respond(FakeModel())).start()
-    try:
-        yield server
-    finally:
-        server.close()
 
 
 @pytest.fixture
