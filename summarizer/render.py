@@ -65,11 +65,13 @@ def briefing_view(briefing: Briefing) -> Group:
 
     prov = briefing.provenance
     usage = prov.usage
+    cost = "" if prov.cost_usd is None else f" · ${prov.cost_usd:.4f}"
+    parts_note = f" · {prov.chunks} parts" if prov.chunks > 1 else ""
     parts.append(
         Text(
             f"{prov.backend} · {prov.model} · prompt {prov.prompt.template} v{prov.prompt.version} · "
             f"{usage.llm_calls} LLM calls, {usage.reasks} re-asks, {usage.prompt_tokens:,}+{usage.completion_tokens:,} "
-            f"tokens · {prov.created_at:%Y-%m-%d %H:%M} UTC · sha256 {briefing.source.sha256[:12]}",
+            f"tokens{cost}{parts_note} · {prov.created_at:%Y-%m-%d %H:%M} UTC · sha256 {briefing.source.sha256[:12]}",
             style="dim",
         )
     )
