@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fakemodel import FakeModel
 from fakeserver import FakeServer, respond  # pytest puts tests/ on sys.path (no __init__.py)
+
+ROOT = Path(__file__).resolve().parent.parent
 
 ENV_DROP = ("OPENAI_", "SUMMARIZER_", "FORCE_COLOR", "TTY_", "CLICOLOR")
 """Variables of the developer's shell that would change what a CLI subprocess does."""
@@ -44,3 +47,14 @@ def model_server() -> Iterator[FakeServer]:
         yield server
     finally:
         server.close()
+
+
+@pytest.fixture
+def suite(tmp_path: Path) -> Path:
+    """A one-case eval suite (the seed and its gold file) in a temporary folder."""
+    folder = tmp_path / "suite"
+    (folder / "gold").mkdir(parents=True)
+    (folder / "articles").mkdir()
+    shutil.copy(ROOT / "evals/gold/seed-putin-pyongyang.yaml", folder / "gold")
+    shutil.copy(ROOT / "evals/articles/seed-putin-pyongyang.txt", folder / "articles")
+    return folder

@@ -8,7 +8,6 @@ model result.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -19,16 +18,6 @@ from summarizer.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SENTINEL = "sk-test-SENTINEL-0123456789"
-
-
-@pytest.fixture
-def suite(tmp_path: Path) -> Path:
-    folder = tmp_path / "suite"
-    (folder / "gold").mkdir(parents=True)
-    (folder / "articles").mkdir()
-    shutil.copy(ROOT / "evals/gold/seed-putin-pyongyang.yaml", folder / "gold")
-    shutil.copy(ROOT / "evals/articles/seed-putin-pyongyang.txt", folder / "articles")
-    return folder
 
 
 @pytest.fixture

@@ -138,16 +138,6 @@ def work(tmp_path: Path) -> Path:
     return folder
 
 
-@pytest.fixture
-def suite(tmp_path: Path) -> Path:
-    folder = tmp_path / "suite"
-    (folder / "gold").mkdir(parents=True)
-    (folder / "articles").mkdir()
-    shutil.copy(ROOT / "evals/gold/seed-putin-pyongyang.yaml", folder / "gold")
-    shutil.copy(ROOT / "evals/articles/seed-putin-pyongyang.txt", folder / "articles")
-    return folder
-
-
 def test_sentinel_is_a_real_secret_shape():
     assert SENTINEL.startswith("sk-SENTINEL-") and len(HEX) == 32
     assert leaks(f"x {SENTINEL} y") and leaks(SENTINEL[:10] + "\n" + SENTINEL[10:])  # the detector works
