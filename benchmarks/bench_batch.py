@@ -23,10 +23,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from summarizer.backends import Settings
 from summarizer.batch import Batch, find_articles
-from summarizer.embedded import EmbeddedConfig
 from summarizer.pipeline import Summarizer
+from summarizer.providers import Settings
+from summarizer.providers.llama_server import EmbeddedConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 SKIP_BY_DEFAULT = {"en-skelbrook-flood.txt"}
@@ -59,7 +59,7 @@ def run_level(paths: list[Path], level: int, work: Path) -> dict[str, float]:
         t0 = time.perf_counter()
         summary = batch.run()
         wall = time.perf_counter() - t0
-        rss = peak_rss_mib(summarizer.backend.server.pid if summarizer.backend.server else None)
+        rss = peak_rss_mib(summarizer.provider.server.pid)
     results = list(summary.results.values())
     failed = [r for r in results if r.status != "done"]
     done = [r for r in results if r.status == "done"]

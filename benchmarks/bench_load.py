@@ -34,9 +34,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 from fakemodel import SEED, FakeModel, request_schema  # noqa: E402
 from fakeserver import FakeServer, delay, empty_choices, raw, reply, reset, respond, status  # noqa: E402
 
-from summarizer.backends import Settings  # noqa: E402
 from summarizer.batch import Batch, find_articles  # noqa: E402
 from summarizer.pipeline import Summarizer  # noqa: E402
+from summarizer.providers import Settings  # noqa: E402
 from summarizer.schema import Briefing  # noqa: E402
 
 TIMEOUT = 2.0

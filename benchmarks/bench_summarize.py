@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 
 from summarizer.article import load_article
-from summarizer.backends import Settings
 from summarizer.pipeline import Summarizer
+from summarizer.providers import Settings
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_ba58efed2f2f0b1f.txt"
 
@@ -31,8 +31,8 @@ def main() -> int:
     started = time.perf_counter()
     with Summarizer(settings=Settings(backend="embedded")) as summarizer:
         startup = time.perf_counter() - started
-        server = summarizer.backend.server
-        print(f"model            {summarizer.backend.model}")
+        server = summarizer.provider.server
+        print(f"model            {summarizer.provider.model}")
         print(f"startup          {startup:6.2f} s  (model load and health check: {server.load_seconds:.2f} s)")
         walls = []
         for path in args.articles:

@@ -15,18 +15,23 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["Backend", "Batch", "Briefing", "Settings", "Summarizer", "find_articles", "load_article", "summarize"]
+__all__ = [
+    "Batch", "Briefing", "Options", "Provider", "Settings", "Summarizer",
+    "find_articles", "load_article", "open_provider", "summarize",
+]  # fmt: skip
 
 if TYPE_CHECKING:
     from summarizer.article import load_article
-    from summarizer.backends import Backend, Settings
     from summarizer.batch import Batch, find_articles
-    from summarizer.pipeline import Summarizer, summarize
+    from summarizer.pipeline import Options, Summarizer, summarize
+    from summarizer.providers import Provider, Settings, open_provider
     from summarizer.schema import Briefing
 
 _LAZY = {
-    "Backend": "summarizer.backends",
-    "Settings": "summarizer.backends",
+    "Provider": "summarizer.providers",
+    "Settings": "summarizer.providers",
+    "open_provider": "summarizer.providers",
+    "Options": "summarizer.pipeline",
     "Summarizer": "summarizer.pipeline",
     "summarize": "summarizer.pipeline",
     "Briefing": "summarizer.schema",

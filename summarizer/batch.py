@@ -29,11 +29,11 @@ from typing import Literal
 from pydantic import ValidationError
 
 from summarizer.article import Article, load_article
-from summarizer.cache import CompletionCache
 from summarizer.cost import price_of
 from summarizer.errors import BackendError, InputError, SummarizerError
 from summarizer.files import write_atomically
 from summarizer.llm import CallLog
+from summarizer.llm.cache import CompletionCache
 from summarizer.pipeline import Summarizer
 from summarizer.schema import Briefing, Usage
 
@@ -173,18 +173,17 @@ class Batch:
         self.concurrency = concurrency
         self.cache = cache
         self.names = output_names(self.paths)
-        backend = summarizer.backend
-        if backend.kind != "embedded":
-            price_of(backend.model)  # a broken price table stops the batch before it starts, not per article
+        provider = summarizer.provider
+        if provider.kind != "embedded":
+            price_of(provider.model)  # a broken price table stops the batch before it starts, not per article
         self.summary = BatchSummary(
-            model=backend.model,
-            backend=backend.kind,
+            model=provider.model,
+            backend=provider.kind,
             prompt_version=summarizer.prompts.ref.version,
             language=summarizer.language,
             concurrency=concurrency,
             started_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
         )
-        self._revive_lock = threading.Lock()
         self.call_logs: dict[str, CallLog] = {}  # per article summarized: every LLM call with its timings
 
     @property
@@ -296,14 +295,12 @@ class Batch:
 
     def _summarize(self, source: str, article: Article) -> Briefing:
         """One article; if the embedded server died under it, restart the server and try once more."""
-        backend = self.summarizer.backend
-        restarts = backend.restarts
+        provider = self.summarizer.provider
+        restarts = provider.restarts
         try:
             return self._ask(source, article)
         except BackendError:
-            with self._revive_lock:  # several workers notice the same death: one restart
-                revived = backend.restarts != restarts or backend.revive()
-            if not revived:
+            if not provider.recover(restarts):
                 raise
             return self._ask(source, article)
 

@@ -116,8 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace):
-    from summarizer.backends import Settings
-    from summarizer.embedded import EmbeddedConfig
+    from summarizer.providers import Settings
+    from summarizer.providers.llama_server import EmbeddedConfig
 
     concurrency = getattr(args, "concurrency", 1)
     return Settings.from_env(
@@ -126,10 +126,14 @@ def _settings(args: argparse.Namespace):
         model=args.model,
         mode=args.mode,
         timeout=args.timeout,
-        max_reasks=args.max_reasks,
-        chunk_tokens=getattr(args, "chunk_tokens", None),
         embedded=EmbeddedConfig(parallel=concurrency) if concurrency > 1 else None,
     )
+
+
+def _options(args: argparse.Namespace):
+    from summarizer.pipeline import Options
+
+    return Options(max_reasks=args.max_reasks, chunk_tokens=getattr(args, "chunk_tokens", None))
 
 
 def _read_stdin() -> str:
@@ -153,16 +157,16 @@ def cmd_summarize(args: argparse.Namespace, err: Console) -> int:
 
     language_name(args.lang)
     if cli_batch.is_batch(args):
-        return cli_batch.run_batch(args, _settings(args), err)
+        return cli_batch.run_batch(args, _settings(args), _options(args), err)
     (path_or_dash,) = args.articles
     for path in (args.output, args.markdown):
         if path:
             check_writable(path)
     article = article_from_text(_read_stdin(), source="<stdin>") if path_or_dash == "-" else load_article(path_or_dash)
-    settings = _settings(args)
-    with err.status("Starting the model…") as status, Summarizer(settings=settings, language=args.lang) as summarizer:
+    settings, options = _settings(args), _options(args)
+    with err.status("Starting the model…") as status, Summarizer(settings=settings, language=args.lang, options=options) as s:
         status.update(f"Reading the article ({article.chars:,} characters)…")
-        briefing = summarizer.summarize(article, progress=lambda step: status.update(f"Asking the model: {step}…"))
+        briefing = s.summarize(article, progress=lambda step: status.update(f"Asking the model: {step}…"))
     text = briefing.model_dump_json(indent=2)
     if args.output:
         write_atomically(args.output, text + "\n")
@@ -182,11 +186,11 @@ def cmd_summarize(args: argparse.Namespace, err: Console) -> int:
 def cmd_eval(args: argparse.Namespace, err: Console) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from summarizer.cache import CompletionCache
     from summarizer.eval.gold import discover
     from summarizer.eval.report import gate, load_run, markdown_report, parse_thresholds, rich_table
     from summarizer.eval.runner import run_suite
-    from summarizer.model_files import cache_dir
+    from summarizer.files import cache_dir
+    from summarizer.llm.cache import CompletionCache
     from summarizer.pipeline import Summarizer
 
     thresholds = parse_thresholds(args.min_f1)
@@ -204,7 +208,7 @@ def cmd_eval(args: argparse.Namespace, err: Console) -> int:
     progress = Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err
     )
-    with progress, Summarizer(settings=_settings(args)) as summarizer:
+    with progress, Summarizer(settings=_settings(args), options=_options(args)) as summarizer:
         task = progress.add_task("starting", total=len(paths))
         run = run_suite(
             targets,

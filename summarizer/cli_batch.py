@@ -32,7 +32,8 @@ from summarizer.batch import ArticleResult, Batch, BatchSummary, find_articles
 from summarizer.errors import InputError
 
 if TYPE_CHECKING:
-    from summarizer.backends import Settings
+    from summarizer.pipeline import Options
+    from summarizer.providers import Settings
 
 EXIT_SOME_FAILED = 1
 
@@ -69,7 +70,7 @@ def _sigterm_as_interrupt(_signum: int, _frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
-def run_batch(args: argparse.Namespace, settings: Settings, err: Console) -> int:
+def run_batch(args: argparse.Namespace, settings: Settings, options: Options, err: Console) -> int:
     from summarizer.pipeline import Summarizer
 
     check_batch_options(args)
@@ -87,7 +88,7 @@ def run_batch(args: argparse.Namespace, settings: Settings, err: Console) -> int
     )
     signal.signal(signal.SIGTERM, _sigterm_as_interrupt)  # a kill finishes like Ctrl-C: summary written
     with err.status("Starting the model…"):
-        summarizer = Summarizer(settings=settings, language=args.lang)
+        summarizer = Summarizer(settings=settings, language=args.lang, options=options)
     with summarizer:
         batch = Batch(summarizer, paths, args.output, concurrency=args.concurrency)
         counts = {"done": 0, "skipped": 0, "failed": 0}

@@ -10,7 +10,8 @@ cannot name an unknown speaker or misquote, and elsewhere the same enums are val
 model re-asked.
 
 Validators raise ``ValueError`` with a message written for the model: Instructor sends it back
-verbatim in the re-ask. They read the article from the validation context (key ``article``).
+verbatim in the re-ask. They read the article from the validation context
+(:class:`summarizer.validation.ValidationContext`).
 """
 
 from __future__ import annotations
@@ -21,12 +22,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator, model_validator
 
-from summarizer.grounding import QuoteLocator, normalise
+from summarizer.grounding import normalise
 from summarizer.language import clearly_not
-from summarizer.llm import VALIDATION_CONTEXT
 from summarizer.names import name_key
 from summarizer.schema import UNNAMED_SOURCE, ParticipantKind
 from summarizer.sentences import split_sentences
+from summarizer.validation import context_of
 
 MAX_PER_KIND = 6
 MAX_ALIASES = 3
@@ -48,11 +49,6 @@ class Reply(BaseModel):
     """Base of every reply: unknown keys are errors, so stray keys never slip through."""
 
     model_config = ConfigDict(extra="forbid")
-
-
-def _context(info: ValidationInfo) -> dict[str, Any]:
-    """The context given to ``model_validate``, else the one :meth:`LLM.extract` set for its reply."""
-    return info.context if isinstance(info.context, dict) else VALIDATION_CONTEXT.get() or {}
 
 
 def _one_sentence(value: str) -> str:
@@ -100,7 +96,7 @@ class ParticipantDraft(Reply):
         Models pad alias lists with repeats and inventions; those are not errors worth a
         re-ask, just noise to drop.
         """
-        article = _context(info).get("article")
+        article = context_of(info).article
         kept: list[str] = []
         for alias in aliases:
             alias = " ".join(alias.split())
@@ -156,7 +152,7 @@ def attribution_model(speakers: list[str]) -> type[Reply]:
 
 
 def _in_briefing_language(value: str, info: ValidationInfo) -> str:
-    expected = _context(info).get("language")
+    expected = context_of(info).language
     if expected and (other := clearly_not(value, expected)):
         raise ValueError(f"this is written in {other!r}: write it in the briefing language ({expected!r})")
     return value
@@ -165,7 +161,7 @@ def _in_briefing_language(value: str, info: ValidationInfo) -> str:
 def _paraphrase_not_copy(value: str, info: ValidationInfo) -> str:
     """The statement is a paraphrase in the briefing language; the quote already keeps the words."""
     value = _in_briefing_language(_one_sentence(value), info)
-    passage = _context(info).get("passage")
+    passage = context_of(info).passage
     if passage:
         words = normalise(value).strip(' "').casefold()
         if len(words) > 20 and words in normalise(passage).casefold():
@@ -196,15 +192,11 @@ def _written_in_article(names: list[str], info: ValidationInfo, field: str) -> l
     The whole article counts, not just the sentence asked about: a denial is often reported in
     one sentence and attributed in the next ("The agency rejected it. Its spokeswoman said...").
     """
-    article = _context(info).get("article")
+    context = context_of(info)
     names = [" ".join(n.split()) for n in names]
     if len({name_key(n) for n in names}) != len(names) or not all(names):
         raise ValueError(f"{field} must name each one once")
-    if article:
-        context = _context(info)
-        if "casefolded" not in context:  # one locator per article, not one per reply
-            context["casefolded"] = QuoteLocator(article.casefold())
-        locator = context["casefolded"]
+    if context.article and (locator := context.casefolded) is not None:
         missing = [n for n in names if locator.locate(n.casefold()) is None]
         if missing:
             raise ValueError(f"{field} must be names written in the article; not in it: {', '.join(missing)}")
@@ -272,7 +264,7 @@ class EventReply(Reply):
             dt.date.fromisoformat(value)
         except ValueError:
             raise ValueError(f"{value} is not a calendar date: use null") from None
-        article = _context(info).get("article")
+        article = context_of(info).article
         if article is None:
             return value
         year, _month, day = value.split("-")

@@ -1,17 +1,15 @@
-"""A scripted fake *model* for plumbing tests of the whole pipeline over real HTTP.
+"""A scripted fake *model* on the wire, for transport, mode and fault tests over real HTTP.
 
-This is NOT a language model and its output is NOT a model result: it is a lookup table that
-knows one article (``seeds/000_ba58efed2f2f0b1f.txt``, Putin's visit to Pyongyang) and answers
-each of the pipeline's questions with a hand-written, schema-valid reply. It exists so that
-tests can drive ``Summarizer`` end to end (prompts -> openai SDK -> HTTP -> Instructor ->
-validation -> salvage -> assembly) through ``FakeServer`` without running a model.
+This is NOT a language model and its output is NOT a model result: it answers each request for
+the seed article (``seeds/000_ba58efed2f2f0b1f.txt``) with a hand-written, schema-valid reply
+chosen from the request's JSON schema alone (its title names the question; its enums carry the
+offered sentences and speakers), never from the prompt's wording. Tests of the pipeline's logic
+use the in-process ``summarizer.testing.ScriptedModel`` with ``seed_script.py`` instead; this fake
+exists so that the openai SDK, HTTP, Instructor's modes, retries and the CLI run for real.
 
-How a request is recognised: the reply model's schema title (from ``response_format``'s JSON
-schema, the LLGuidance ``grammar``, or the ``tools`` function) names the question, and the first
-user message (the task; a re-ask appends more messages after it) tells apart questions sharing a
-schema (``SentencesChoice`` is both "reported" and "denial_sentences") and carries the passage,
-mention or quote being asked about. Enum choices (sentences, speakers, participants) are read
-from the request's own schema, so replies always pick values the pipeline offered.
+Because it cannot read who is speaking, every quote goes to the last participant offered, and
+the participants it lists carry the article's names for the deniers and the accuser as aliases,
+so no name needs resolving.
 
 Faults: ``FakeModel(faults={"Attribution": [bad_reply]})`` makes the first Attribution request
 get ``bad_reply`` instead of the scripted answer (one fault per request, in order); later
@@ -23,53 +21,31 @@ requests, including the re-ask, get the normal answer. A fault is a dict (sent a
 from __future__ import annotations
 
 import json
-import re
 import threading
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 from fakeserver import Action, Response, reply
+from seed_script import ACCUSATION, ACCUSER, DENIAL_SENTENCE, DENIERS, EVENT, REPORTED_SENTENCE_START, SEED
 
 PROMPT_TOKENS = 100  # usage reported with every fake reply
 COMPLETION_TOKENS = 10
-SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_ba58efed2f2f0b1f.txt"
 
 COUNTRIES = [
-    {"name": "Russia", "role": "Putin's country, accused of receiving weapons", "aliases": ["Russia"]},
-    {"name": "North Korea", "role": "Host of the visit, accused of supplying weapons", "aliases": ["Corea del Nord"]},
-    {"name": "United States", "role": "Accuses North Korea of arming Russia", "aliases": ["Stati Uniti"]},
+    {"name": "Russia", "role": "Putin's country, accused of receiving weapons", "aliases": ["Russia", "Mosca"]},
+    {"name": "North Korea", "role": "Host of the visit, accused of supplying weapons",
+     "aliases": ["Corea del Nord", "Pyongyang"]},
+    {"name": "United States", "role": "Accuses North Korea of arming Russia", "aliases": ["Stati Uniti", "Usa"]},
 ]
 PEOPLE = [
     {"name": "Vladimir Putin", "role": "President of Russia", "aliases": ["Vladimir Putin", "Putin"]},
     {"name": "Kim Jong-un", "role": "Leader of North Korea", "aliases": ["Kim Jong-un", "Kim"]},
 ]
 PARTICIPANTS = {"CountriesReply": COUNTRIES, "PeopleReply": PEOPLE, "OrganizationsReply": [], "GroupsReply": []}
+QUOTE_MARKS = "“”«»"
+STATEMENT = "The speaker comments on relations between Russia and North Korea."
 
-DENIAL_SENTENCE = "Accuse che Mosca e Pyongyang hanno ufficialmente respinto."
-REPORTED_SENTENCE_START = "Kim ha sottolineato"
-DENIERS = ["Mosca", "Pyongyang"]
-ACCUSER = "Usa"
-ACCUSATION = "North Korea supplied Russia with weapons for use in Ukraine, violating UN sanctions."
-RESOLUTION = {"mosca": "Russia", "pyongyang": "North Korea", "usa": "United States"}
-EVENT = {
-    "title": "Putin visits Pyongyang to meet Kim Jong-un",
-    "summary": [
-        "Russian President Vladimir Putin travelled to Pyongyang for talks with Kim Jong-un.",
-        "The two leaders discussed strengthening the military alliance between Russia and North Korea.",
-    ],
-    "date": None,
-    "location": "Pyongyang, North Korea",
-}
-# Names that mark who speaks near a [[quote]], and the participant each one stands for.
-SPEAKER_CUES = {"Kim": "Kim Jong-un", "Putin": "Vladimir Putin", "Cremlino": "Vladimir Putin"}
-STATEMENTS = {  # keyword of the marked text -> an English paraphrase
-    "prosperità": "Relations between the two countries are entering a new period of great prosperity.",
-    "invincibilità": "Relations between the two countries are invincible and lasting.",
-    "Grazie": "He thanks North Korea for its support against decades of US imperialism.",
-    "servirà": "The new strategic cooperation document will underpin long-term relations.",
-    "sottolineato": "He wants closer cooperation with Russia and will support all Russian policies.",
-}
+__all__ = ["ACCUSATION", "COUNTRIES", "DENIAL_SENTENCE", "EVENT", "PEOPLE", "SEED", "FakeModel", "answer", "request_schema"]
 
 
 def request_schema(body: dict[str, Any]) -> dict[str, Any]:
@@ -84,7 +60,7 @@ def request_schema(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def task_message(body: dict[str, Any]) -> str:
-    """The question (first user message); re-asks append the correction after it."""
+    """The question (first user message), for tests that check what the pipeline sends."""
     return next(m["content"] for m in body["messages"] if m["role"] == "user")
 
 
@@ -93,63 +69,32 @@ def _enum(schema: dict[str, Any], field: str) -> list[str]:
     return list(prop.get("items", prop)["enum"])
 
 
-def _line(task: str, label: str) -> str:
-    match = re.search(rf"^{label}: (.*)$", task, re.MULTILINE)
-    if match is None:
-        raise ValueError(f"no {label} line in the task")
-    return match.group(1)
-
-
-def _speaker_for(passage: str, allowed: list[str]) -> str:
-    """The participant named nearest to the [[ ]] markers (else inside them), if the schema offers it."""
-    start, end = passage.index("[["), passage.index("]]")
-    outside: list[tuple[int, str]] = []
-    inside: list[tuple[int, str]] = []
-    for cue, person in SPEAKER_CUES.items():
-        for match in re.finditer(re.escape(cue), passage):
-            if start <= match.start() < end:
-                inside.append((match.start(), person))  # a reported sentence names its speaker
-            else:
-                distance = start - match.end() if match.end() <= start else match.start() - end
-                outside.append((distance, person))
-    found = min(outside or inside, default=None)
-    speaker = found[1] if found else "unnamed source"
-    return speaker if speaker in allowed else "unnamed source"
-
-
-def _statement(passage: str, speaker: str) -> str:
-    marked = passage[passage.index("[[") : passage.index("]]")]
-    for keyword, statement in STATEMENTS.items():
-        if keyword in marked:
-            return statement
-    return f"{speaker.capitalize()} comments on relations between Russia and North Korea."
-
-
 def scripted_answer(body: dict[str, Any]) -> Any:
-    """The hand-written reply (a JSON-able object) for one pipeline question about the seed."""
+    """The hand-written reply (a JSON-able object) for one request, from its schema alone."""
     schema = request_schema(body)
     title = schema["title"]
-    task = task_message(body)
     if title in PARTICIPANTS:
         field = next(iter(schema["properties"]))
         return {field: PARTICIPANTS[title]}
     if title == "Attribution":
-        passage = _line(task, "PASSAGE")
-        speaker = _speaker_for(passage, _enum(schema, "speaker"))
-        return {"speaker": speaker, "statement": _statement(passage, speaker)}
+        speakers = [s for s in _enum(schema, "speaker") if s != "unnamed source"]
+        return {"speaker": speakers[-1] if speakers else "unnamed source", "statement": STATEMENT}
     if title == "SentencesChoice":
+        # Denial sentences are chosen among all of a part's sentences, reported ones among those
+        # without a quote that are not denials: the denial sentence while it is offered, else the
+        # reported one where the choice is among quote-free sentences only.
         choices = _enum(schema, "sentences")
-        if "deni" in task.rsplit("QUESTION:", 1)[1]:
-            return {"sentences": [s for s in choices if s == DENIAL_SENTENCE]}
+        if DENIAL_SENTENCE in choices:
+            return {"sentences": [DENIAL_SENTENCE]}
+        if any(mark in s for s in choices for mark in QUOTE_MARKS):
+            return {"sentences": []}
         return {"sentences": [s for s in choices if s.startswith(REPORTED_SENTENCE_START)]}
     if title == "DeniersReply":
         return {"denied_by": DENIERS}
     if title == "AccusationReply":
         return {"accuser": ACCUSER, "accusation": ACCUSATION}
     if title == "Resolution":
-        mention = re.search(r'which participant does "(.*?)" refer to', task).group(1)  # type: ignore[union-attr]
-        wanted = RESOLUTION.get(mention.casefold(), "none")
-        return {"participant": wanted if wanted in _enum(schema, "participant") else "none"}
+        return {"participant": "none"}
     if title == "EventReply":
         return EVENT
     raise ValueError(f"fake model: no script for {title}")

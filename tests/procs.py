@@ -17,7 +17,7 @@ def embedded_workers(parent: int | None = None) -> list[int]:
         except (OSError, ValueError, IndexError):
             continue
         state, ppid = fields[0], int(fields[1])
-        if b"summarizer.embedded_worker" in cmdline and state != "Z" and (parent is None or ppid == parent):
+        if b"summarizer.providers.llama_worker" in cmdline and state != "Z" and (parent is None or ppid == parent):
             found.append(int(entry.name))
     return found
 

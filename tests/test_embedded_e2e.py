@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from procs import embedded_workers, gone
 
-from summarizer.replies import name_key
+from summarizer.names import name_key
 from summarizer.schema import Briefing
 
 pytestmark = pytest.mark.model

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from procs import embedded_workers, gone
 
-from summarizer.embedded import EmbeddedConfig, EmbeddedServer
 from summarizer.errors import BackendError
+from summarizer.providers.llama_server import EmbeddedConfig, EmbeddedServer
 from summarizer.schema import Briefing
 
 pytestmark = pytest.mark.model

@@ -9,13 +9,13 @@ fault injected into ONE question: ``transient`` = only the first request for tha
 the fault (``FakeModel(faults=...)``), later ones the normal answer; ``persistent`` = every request
 for it does (``FakeModel(always=...)``). Nothing is mocked, and the backoff sleeps are real.
 
-Without faults the seed is 17 questions, one request each, in this order: CountriesReply,
+Without faults the seed is 14 questions, one request each, in this order: CountriesReply,
 PeopleReply, OrganizationsReply, GroupsReply, SentencesChoice (denials), Attribution x4 (one per
 direct quote), SentencesChoice (reported), Attribution (the reported statement), DeniersReply,
-AccusationReply, Resolution x3 (Mosca, Pyongyang, Usa), EventReply. ``A1`` is the first
-Attribution (Kim Jong-un's quote).
+AccusationReply, EventReply (the wire fake lists the deniers' and the accuser's names as aliases,
+so none needs a Resolution question). ``A1`` is the first Attribution.
 
-How many requests a question can cost (``summarizer/llm.py``): ``LLM.extract`` sends a request,
+How many requests a question can cost (``summarizer/llm/``): ``LLM.extract`` sends a request,
 then re-asks after each invalid reply, at most ``--max-reasks`` (default 2) times: 1 + 2 = 3
 completions. Each of those requests is retried by tenacity on a transport fault (timeout,
 connection error, 429, 5xx, a 200 body that is not a usable completion) up to
@@ -32,63 +32,63 @@ started concurrently (``WORKERS``) as soon as the module's first test asks for t
 still has its own server, fake model and cache directory.
 
 "req." = requests that reached the faulty question (``FakeModel.asked``); "total" = all chat
-requests of the run (17 without faults). Exit 3 lines read
+requests of the run (14 without faults). Exit 3 lines read
 ``summarizer: error: <endpoint>: <cause> after 4 attempts``; 0 or 1 ``summarizer: error:`` line,
 never a traceback, in every case.
 
 | case | question | fault | exit | outcome | req. | total |
 |---|---|---|---|---|---|---|
-| no-fault | - | none (the control run) | 0 | full briefing, no warnings | 5 | 17 |
-| timeout-transient | A1 | reply after 10 s; `--timeout 1` | 0 | same briefing; retried >= 1 s later | 6 | 18 |
+| no-fault | - | none (the control run) | 0 | full briefing, no warnings | 5 | 14 |
+| timeout-transient | A1 | reply after 10 s; `--timeout 1` | 0 | same briefing; retried >= 1 s later | 6 | 15 |
 | timeout-persistent | A1 | reply after 10 s; `--timeout 1` | 3 | "timed out after 4 attempts" | 4 | 9 |
-| 429-transient | A1 | HTTP 429, `Retry-After: 1` | 0 | same briefing; retried 1 s later | 6 | 18 |
+| 429-transient | A1 | HTTP 429, `Retry-After: 1` | 0 | same briefing; retried 1 s later | 6 | 15 |
 | 429-persistent | A1 | HTTP 429, `Retry-After: 1` | 3 | "HTTP 429: <message> after 4 attempts"; 1 s apart | 4 | 9 |
-| 500-transient | A1 | HTTP 500, OpenAI-style JSON error | 0 | same briefing | 6 | 18 |
+| 500-transient | A1 | HTTP 500, OpenAI-style JSON error | 0 | same briefing | 6 | 15 |
 | 500-persistent | A1 | HTTP 500, OpenAI-style JSON error | 3 | "HTTP 500: <message> after 4 attempts" | 4 | 9 |
-| 502-transient | A1 | HTTP 502, nginx HTML page | 0 | same briefing | 6 | 18 |
+| 502-transient | A1 | HTTP 502, nginx HTML page | 0 | same briefing | 6 | 15 |
 | 502-persistent | A1 | HTTP 502, nginx HTML page | 3 | "HTTP 502: <html> <head>... after 4 attempts" | 4 | 9 |
-| 503-transient | A1 | HTTP 503 | 0 | same briefing | 6 | 18 |
+| 503-transient | A1 | HTTP 503 | 0 | same briefing | 6 | 15 |
 | 503-persistent | A1 | HTTP 503 | 3 | "HTTP 503: <message> after 4 attempts" | 4 | 9 |
-| reset-transient | A1 | TCP RST, no response | 0 | same briefing | 6 | 18 |
+| reset-transient | A1 | TCP RST, no response | 0 | same briefing | 6 | 15 |
 | reset-persistent | A1 | TCP RST, no response | 3 | "connection failed (<httpx error>) after 4 attempts" | 4 | 9 |
-| non-json-body-transient | A1 | 200, body `<html>...</html>` | 0 | same briefing | 6 | 18 |
+| non-json-body-transient | A1 | 200, body `<html>...</html>` | 0 | same briefing | 6 | 15 |
 | non-json-body-persistent | A1 | 200, body `<html>...</html>` | 3 | "answered with a body that is not JSON (...) ..." | 4 | 9 |
-| empty-choices-transient | A1 | 200, `"choices": []` | 0 | same briefing | 6 | 18 |
+| empty-choices-transient | A1 | 200, `"choices": []` | 0 | same briefing | 6 | 15 |
 | empty-choices-persistent | A1 | 200, `"choices": []` | 3 | "answered with an empty list of choices after 4 attempts" | 4 | 9 |
-| no-message-transient | A1 | 200, a choice without `message` | 0 | same briefing [2] | 6 | 18 |
+| no-message-transient | A1 | 200, a choice without `message` | 0 | same briefing [2] | 6 | 15 |
 | no-message-persistent | A1 | 200, a choice without `message` | 3 | "answered with a choice that has no message" [2] | 4 | 9 |
 | error-body-200-persistent | A1 | 200, `{"error": {...}}` | 3 | "answered with an error instead of a completion" [1] | 4 | 9 |
-| attribution-schema-transient | A1 | `{"who": "Putin"}` | 0 | same briefing; 1 re-ask | 6 | 18 |
-| attribution-schema-persistent | all 5 Attr. | `{"who": "Putin"}` | 0 | no claims; 5 `claims` warnings; 5 x (1 + 2) | 15 | 27 |
-| event-schema-transient | EventReply | `"summary": []` (needs 1 to 4) | 0 | same briefing; 1 re-ask | 2 | 18 |
-| event-schema-persistent | EventReply | `"summary": []` | 4 | "no valid event description after 2 re-asks: ..." [3] | 3 | 19 |
-| event-prose-persistent | EventReply | prose; `--max-reasks 1` | 4 | "no valid event description after 1 re-asks: ..." | 2 | 18 |
-| deniers-absent-transient | DeniersReply | `["Mosca", "Washington"]` | 0 | same briefing; 1 re-ask | 2 | 18 |
+| attribution-schema-transient | A1 | `{"who": "Putin"}` | 0 | same briefing; 1 re-ask | 6 | 15 |
+| attribution-schema-persistent | all 5 Attr. | `{"who": "Putin"}` | 0 | no claims; 5 `claims` warnings; 5 x (1 + 2) | 15 | 24 |
+| event-schema-transient | EventReply | `"summary": []` (needs 1 to 4) | 0 | same briefing; 1 re-ask | 2 | 15 |
+| event-schema-persistent | EventReply | `"summary": []` | 4 | "no valid event description after 2 re-asks: ..." [3] | 3 | 16 |
+| event-prose-persistent | EventReply | prose; `--max-reasks 1` | 4 | "no valid event description after 1 re-asks: ..." | 2 | 15 |
+| deniers-absent-transient | DeniersReply | `["Mosca", "Washington"]` | 0 | same briefing; 1 re-ask | 2 | 15 |
 | deniers-absent-persistent | DeniersReply | `["Mosca", "Washington"]` | 0 | no denials; 1 `denials` warning [4] | 3 | 15 |
-| accuser-absent-transient | AccusationReply | `"accuser": "Washington"` | 0 | same briefing; 1 re-ask | 2 | 18 |
-| accuser-absent-persistent | AccusationReply | `"accuser": "Washington"` | 0 | `accuser: null`; 1 `denials` warning | 3 | 18 |
-| alias-absent | PeopleReply | alias "Vova" for Putin | 0 | alias dropped, no re-ask, NO warning [5] | 1 | 17 |
-| invalid-participant-persistent | CountriesReply | 3 countries + `"unknown"` | 0 | 3 kept; 1 `participants` warning | 3 | 19 |
-| cut-off-transient | A1 | `finish_reason: length` | 0 | A1 dropped, not retried or re-asked; 1 `claims` warning [6] | 5 | 17 |
-| cut-off-persistent | all 5 Attr. | `finish_reason: length` | 0 | no claims; 5 `claims` warnings, none re-asked | 5 | 17 |
-| worst-case-per-question | A1 | (3 x 429 `Retry-After: 0`, invalid) x 3 | 0 | A1 dropped; 1 `claims` warning [7] | 16 | 28 |
+| accuser-absent-transient | AccusationReply | `"accuser": "Washington"` | 0 | same briefing; 1 re-ask | 2 | 15 |
+| accuser-absent-persistent | AccusationReply | `"accuser": "Washington"` | 0 | `accuser: null`; 1 `denials` warning | 3 | 16 |
+| alias-absent | PeopleReply | alias "Vova" for Putin | 0 | alias dropped, no re-ask, NO warning [5] | 1 | 14 |
+| invalid-participant-persistent | CountriesReply | 3 countries + `"unknown"` | 0 | 3 kept; 1 `participants` warning | 3 | 16 |
+| cut-off-transient | A1 | `finish_reason: length` | 0 | A1 dropped, not retried or re-asked; 1 `claims` warning [6] | 5 | 14 |
+| cut-off-persistent | all 5 Attr. | `finish_reason: length` | 0 | no claims; 5 `claims` warnings, none re-asked | 5 | 14 |
+| worst-case-per-question | A1 | (3 x 429 `Retry-After: 0`, invalid) x 3 | 0 | A1 dropped; 1 `claims` warning [7] | 16 | 25 |
 | reask-then-503 | A1 | invalid, then HTTP 503 for good | 3 | "HTTP 503: <message> after 4 attempts" [8] | 5 | 10 |
-| tools-no-tool-call-persistent | all 5 Attr. | `--mode tools`; text only | 0 | no claims; 5 `claims` warnings [9] | 15 | 27 |
-| tools-refusal-transient | A1 | `--mode tools`; a refusal | 0 | A1 dropped, not re-asked; 1 `claims` warning [9] | 5 | 17 |
+| tools-no-tool-call-persistent | all 5 Attr. | `--mode tools`; text only | 0 | no claims; 5 `claims` warnings [9] | 15 | 24 |
+| tools-refusal-transient | A1 | `--mode tools`; a refusal | 0 | A1 dropped, not re-asked; 1 `claims` warning [9] | 5 | 14 |
 
 "same briefing": equal to the control's except ``provenance`` (a failed attempt is not a
-completion: ``usage.llm_calls`` stays 17; a re-ask adds one call and one to ``usage.reasks``).
+completion: ``usage.llm_calls`` stays 14; a re-ask adds one call and one to ``usage.reasks``).
 "Attr." = Attribution. Transport faults are waited on as stated above: every gap between
 attempts is checked against its bound, as the server saw it.
 
 1. Some proxies answer 200 with an error object; before the fix in llm.py the line said "an
    empty list of choices" (so did ``"choices": null``). Now it gives the error's message.
-2. Bug found by this matrix and fixed in llm.py: a choice without ``message`` crashed the CLI
+2. Bug found by this matrix and fixed in the LLM client: a choice without ``message`` crashed the CLI
    (exit 70, "internal error: AttributeError"); it is now a transient fault like an empty list.
-3. The event is salvaged only when the date alone is invalid (pipeline.py ``_event``); any other
+3. The event is salvaged only when the date alone is invalid (``summarizer/pipeline/event.py``); any other
    invalid event is fatal: exit 4.
-4. The denial sentence is dropped (item: its quote); AccusationReply and Resolution are never
-   asked: 17 + 2 re-asks - 4.
+4. The denial sentence is dropped (item: its quote); AccusationReply is never asked: 14 + 2
+   re-asks - 1.
 5. replies.py drops invented aliases as noise, without a re-ask and without a warning: the
    briefing is identical to the control (though the README says warnings list what was dropped).
 6. A cut-off reply is treated like an invalid one that cannot be repaired (the same budget would
@@ -98,7 +98,7 @@ attempts is checked against its bound, as the server saw it.
    (9 failed attempts, 3 invalid completions), plus 4 for the other Attribution questions.
 8. A transport fault on a re-ask is final as anywhere else: 1 invalid reply + 4 attempts, no
    further re-ask.
-9. Bugs found by this matrix and fixed in llm.py: after the re-asks, a ``tools`` reply without a
+9. Bugs found by this matrix and fixed in the LLM client: after the re-asks, a ``tools`` reply without a
    tool call (Instructor's ResponseParsingError), and at once a refusal (a bare AssertionError
    from Instructor, never re-asked), escaped ``LLM.extract`` and crashed the CLI (exit 70,
    "internal error"). Both are now ``ReplyFailed``: the item is dropped and listed in warnings.
@@ -135,7 +135,7 @@ MAX_REASKS = 2  # the CLI's default --max-reasks
 TIMEOUT = 1.0  # --timeout of the timeout cases
 WORKERS = 4  # CLI runs at once (most of a persistent case is spent sleeping in backoff)
 SLACK = 5.0  # seconds of request handling allowed on top of a wait: generous, a loaded CI machine is slow
-NO_FAULT_REQUESTS = 17
+NO_FAULT_REQUESTS = 14
 ERROR_PREFIX = "summarizer: error: "
 
 
@@ -207,7 +207,7 @@ class Case:
 
 
 def backoff(k: int) -> tuple[float, float]:
-    """tenacity's wait_random_exponential as llm.py sets it up: uniform in [0, min(max, initial * 2^(k-1))]."""
+    """tenacity's wait_random_exponential as the LLM client sets it up: uniform in [0, min(max, initial * 2^(k-1))]."""
     return 0.0, min(POLICY.max_wait, POLICY.initial_wait * 2 ** (k - 1))
 
 
@@ -253,7 +253,7 @@ def check_all_attributions_dropped(outcome: Outcome, control: Outcome) -> None:
     assert briefing.warnings[4].message.startswith("no valid attribution for a reported statement: ")
     assert "sentence" in briefing.warnings[4].item  # type: ignore[operator]
     assert (briefing.participants, briefing.denials, briefing.event) == (expected.participants, expected.denials, expected.event)
-    assert (briefing.provenance.usage.llm_calls, briefing.provenance.usage.reasks) == (27, 5 * MAX_REASKS)
+    assert (briefing.provenance.usage.llm_calls, briefing.provenance.usage.reasks) == (NO_FAULT_REQUESTS + 5 * MAX_REASKS, 5 * MAX_REASKS)
 
 
 def check_all_cut_off(outcome: Outcome, control: Outcome) -> None:
@@ -283,7 +283,7 @@ def check_accuser_nulled(outcome: Outcome, control: Outcome) -> None:
     [warning] = briefing.warnings
     assert (warning.section, warning.item) == ("denials", None)
     assert warning.message == "accuser 'Washington' not found in the text; set to null"
-    assert outcome.asked["Resolution"] == 2  # Mosca and Pyongyang; no accuser left to resolve
+    assert outcome.asked["Resolution"] == 0  # the deniers are aliases; no accuser left to resolve
 
 
 def check_invented_alias_dropped(outcome: Outcome, control: Outcome) -> None:
@@ -369,14 +369,14 @@ CASES += [
          error=("no valid event description after 1 re-asks: ", "Invalid JSON")),
     Case("deniers-absent-transient", "DeniersReply", 0, 2, NO_FAULT_REQUESTS + 1,
          faults=({"denied_by": ["Mosca", "Washington"]},), check=same_briefing(reasks=1, llm_calls=NO_FAULT_REQUESTS + 1)),
-    # DeniersReply 1 + 2, and AccusationReply and Resolution x3 are never asked: 17 + 2 - 4
-    Case("deniers-absent-persistent", "DeniersReply", 0, 1 + MAX_REASKS, NO_FAULT_REQUESTS + MAX_REASKS - 4,
+    # DeniersReply 1 + 2, and AccusationReply is never asked: 14 + 2 - 1
+    Case("deniers-absent-persistent", "DeniersReply", 0, 1 + MAX_REASKS, NO_FAULT_REQUESTS + MAX_REASKS - 1,
          always={"denied_by": ["Mosca", "Washington"]}, check=check_denials_dropped),
     Case("accuser-absent-transient", "AccusationReply", 0, 2, NO_FAULT_REQUESTS + 1,
          faults=({"accuser": "Washington", "accusation": ACCUSATION},),
          check=same_briefing(reasks=1, llm_calls=NO_FAULT_REQUESTS + 1)),
-    # AccusationReply 1 + 2, and one Resolution fewer (no accuser): 17 + 2 - 1
-    Case("accuser-absent-persistent", "AccusationReply", 0, 1 + MAX_REASKS, NO_FAULT_REQUESTS + MAX_REASKS - 1,
+    # AccusationReply 1 + 2: 14 + 2
+    Case("accuser-absent-persistent", "AccusationReply", 0, 1 + MAX_REASKS, NO_FAULT_REQUESTS + MAX_REASKS,
          always={"accuser": "Washington", "accusation": ACCUSATION}, check=check_accuser_nulled),
     Case("alias-absent", "PeopleReply", 0, 1, NO_FAULT_REQUESTS,
          always={"people": [{**PEOPLE[0], "aliases": [*PEOPLE[0]["aliases"], "Vova"]}, PEOPLE[1]]},

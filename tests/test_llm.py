@@ -15,9 +15,9 @@ import pytest
 from fakeserver import FakeServer, Response, delay, empty_choices, raw, reply, reply_json, reset, status
 from pydantic import BaseModel, field_validator
 
-from summarizer.cache import CompletionCache
 from summarizer.errors import BackendError, ExtractionError
 from summarizer.llm import JSON_LAYOUT, LLM, ReplyFailed, RetryPolicy, compact_grammar
+from summarizer.llm.cache import CompletionCache
 
 MESSAGES = [{"role": "system", "content": "Answer in JSON."}, {"role": "user", "content": "Is it ok?"}]
 OK = {"status": "ok"}

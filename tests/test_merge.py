@@ -1,4 +1,4 @@
-"""Merging the participants of a long article's parts (``summarizer.merge.merge_participants``).
+"""Merging the participants of a long article's parts (``summarizer.pipeline.merge.merge_participants``).
 
 Rules: the first part's list is kept as it is; a later participant whose name or any alias has the
 name key of an earlier participant's name or alias is that participant (its name, kind and role
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from summarizer.merge import merge_participants
 from summarizer.names import name_key
+from summarizer.pipeline.merge import merge_participants
 from summarizer.schema import Participant
 
 

@@ -1,4 +1,4 @@
-"""Tests for summarizer.model_files: joining the model's parts into one verified file.
+"""Tests for summarizer.providers.model_files: joining the model's parts into one verified file.
 
 The real parts are 1.1 GB of pip packages; here each part is a tiny package written into
 ``tmp_path`` and put on ``sys.path``, with the same ``get_part_path()`` interface.
@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from summarizer.errors import ConfigError
-from summarizer.model_files import QWEN_1_5B, ModelSpec, cache_dir, model_path
+from summarizer.files import cache_dir
+from summarizer.providers.model_files import QWEN_1_5B, ModelSpec, model_path
 
 PART_CODE = '''from pathlib import Path
 

@@ -1,8 +1,9 @@
 """Tests for summarizer.prompts and the templates under ``prompts/briefing``.
 
-The variables each question is rendered with are written out below from the pipeline's ``_ask``
-calls, and a test reads ``summarizer/pipeline.py`` to keep that table honest: a template that
-needs a variable the pipeline does not pass fails here, not in the middle of a run.
+The variables each question is rendered with are written out below from the pipeline's
+``Question(...)`` constructions, and a test reads the modules of ``summarizer/pipeline/`` to keep
+that table honest: a template that needs a variable the pipeline does not pass fails here, not in
+the middle of a run.
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ PROMPTS = ROOT / "prompts" / "briefing"
 SEED = (ROOT / "seeds" / "000_ba58efed2f2f0b1f.txt").read_text(encoding="utf-8")
 DENIAL = "Accuse che Mosca e Pyongyang hanno ufficialmente respinto."
 
-# Keyword arguments of the pipeline's ``_ask`` calls, per question (``article`` and ``passage``
-# are always passed by ``_ask`` itself, ``language_name`` and ``fence`` by ``PromptSet``).
+# Variables of the pipeline's questions (``article`` and ``passage`` are always passed by the
+# asker, ``language_name`` and ``fence`` by ``PromptSet``; "passage" here: one is shown).
 ASKED_WITH: dict[str, set[str]] = {
     "participants": {"kind", "listed"},
     "attribution": {"passage", "names"},
@@ -76,39 +77,44 @@ def all_renders(prompts: PromptSet) -> list[tuple[str, str]]:
 # --- the variables the pipeline passes --------------------------------------------------------
 
 
-def _kwargs(call: ast.Call) -> set[str]:
-    assert all(k.arg is not None for k in call.keywords), "no **kwargs in _ask calls, please: list them"
-    return {k.arg for k in call.keywords if k.arg is not None}
+def _variables(call: ast.Call) -> set[str]:
+    """The template variables of a ``Question(name, reply, part, max_tokens, context, {...})``:
+    ``passage`` when its context is ``….about(<a passage>)``, and the keys of its variables."""
+    context = call.args[4]
+    assert isinstance(context, ast.Call) and isinstance(context.func, ast.Attribute) and context.func.attr == "about"
+    given = set() if isinstance(context.args[0], ast.Constant) and context.args[0].value is None else {"passage"}
+    if len(call.args) <= 5:
+        return given
+    variables = call.args[5]
+    assert isinstance(variables, ast.Dict), "write a question's variables as a dict literal, please: list them"
+    return given | {key.value for key in variables.keys if isinstance(key, ast.Constant)}
 
 
-def _method_calls(tree: ast.AST, name: str) -> list[ast.Call]:
-    return [
-        node
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == name
-    ]
+def _calls(tree: ast.AST, name: str) -> list[ast.Call]:
+    return [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == name]
 
 
 def asked_in_pipeline() -> dict[str, set[str]]:
-    tree = ast.parse(Path(summarizer.pipeline.__file__).read_text(encoding="utf-8"))
     asked: dict[str, set[str]] = {}
     chosen_with: set[str] | None = None
-    for call in _method_calls(tree, "_ask"):
-        question = call.args[1]
-        if isinstance(question, ast.Constant):
-            asked.setdefault(question.value, set()).update(_kwargs(call))
-        else:  # the call inside _choose, whose question comes from its callers
-            assert chosen_with is None, "one _ask call with a computed question is expected (in _choose)"
-            chosen_with = _kwargs(call)
-    for call in _method_calls(tree, "_choose"):
-        question = call.args[0]
-        assert isinstance(question, ast.Constant) and chosen_with is not None
-        asked.setdefault(question.value, set()).update(chosen_with)
+    for module in sorted(Path(summarizer.pipeline.__file__).parent.glob("*.py")):
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        for call in _calls(tree, "Question"):
+            question = call.args[0]
+            if isinstance(question, ast.Constant):
+                asked.setdefault(question.value, set()).update(_variables(call))
+            else:  # the question inside choose_sentences, whose name comes from its callers
+                assert chosen_with is None, "one Question with a computed name is expected (in choose_sentences)"
+                chosen_with = _variables(call)
+        for call in _calls(tree, "choose_sentences"):
+            question = call.args[3]
+            assert isinstance(question, ast.Constant) and chosen_with is not None
+            asked.setdefault(question.value, set()).update(chosen_with)
     return asked
 
 
 def test_table_matches_the_pipeline_s_ask_calls() -> None:
-    assert asked_in_pipeline() == ASKED_WITH, "update ASKED_WITH and EXAMPLES from summarizer/pipeline.py"
+    assert asked_in_pipeline() == ASKED_WITH, "update ASKED_WITH and EXAMPLES from summarizer/pipeline/"
 
 
 def test_every_question_template_is_asked_and_every_question_has_a_template() -> None:
@@ -271,9 +277,9 @@ def test_unknown_language_is_a_config_error(code: str) -> None:
         default_prompts().task("event", language=code, article=SEED, passage=None)
 
 
-def test_unknown_language_fails_before_any_backend_is_used() -> None:
+def test_unknown_language_fails_before_any_provider_is_used() -> None:
     with pytest.raises(ConfigError):
-        Summarizer(backend=object(), language="xx")  # type: ignore[arg-type]
+        Summarizer(provider=object(), language="xx")  # type: ignore[arg-type]
 
 
 def test_known_languages_have_names() -> None:

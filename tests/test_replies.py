@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, ValidationError
 
+from summarizer.names import name_key
 from summarizer.replies import (
     MAX_ALIASES,
     MAX_CHOSEN_SENTENCES,
@@ -22,12 +23,12 @@ from summarizer.replies import (
     EventReply,
     ParticipantDraft,
     attribution_model,
-    name_key,
     participants_reply_model,
     resolution_model,
     sentence_choice_model,
 )
 from summarizer.sentences import split_sentences
+from summarizer.validation import ValidationContext
 
 SEED = (Path(__file__).resolve().parent.parent / "seeds" / "000_ba58efed2f2f0b1f.txt").read_text(encoding="utf-8")
 
@@ -49,16 +50,16 @@ def test_seed_passages_are_the_article_s() -> None:
     assert THANKS_PASSAGE.replace("[[", "").replace("]]", "") in SEED
 
 
-def ctx(**extra: Any) -> dict[str, Any]:
-    """A fresh validation context (validators cache a locator in it)."""
-    return {"article": SEED, **extra}
+def ctx(**extra: Any) -> ValidationContext:
+    """A fresh validation context for the seed (validators cache a locator in it)."""
+    return ValidationContext(article=SEED, **extra)
 
 
-def validate(model: type[BaseModel], data: dict[str, Any], context: dict[str, Any] | None = None) -> Any:
+def validate(model: type[BaseModel], data: dict[str, Any], context: ValidationContext | None = None) -> Any:
     return model.model_validate(data, context=ctx() if context is None else context)
 
 
-def rejection(model: type[BaseModel], data: dict[str, Any], context: dict[str, Any] | None = None) -> str:
+def rejection(model: type[BaseModel], data: dict[str, Any], context: ValidationContext | None = None) -> str:
     with pytest.raises(ValidationError) as excinfo:
         validate(model, data, context)
     return str(excinfo.value)
@@ -351,26 +352,26 @@ def test_event_date_not_in_the_seed_is_rejected(date: str) -> None:
 
 
 def test_event_stated_date_is_accepted() -> None:
-    context = {"article": DATED_ARTICLE}
+    context = ValidationContext(article=DATED_ARTICLE)
     assert validate(EventReply, event("2024-06-17"), context).date == "2024-06-17"
 
 
 @pytest.mark.parametrize("date", ["2024-06-18", "2023-06-17", "2024-06-01", "2024-02-30"])
 def test_event_date_with_unstated_year_or_day_or_impossible_is_rejected(date: str) -> None:
-    assert "use null" in rejection(EventReply, event(date), {"article": DATED_ARTICLE})
+    assert "use null" in rejection(EventReply, event(date), ValidationContext(article=DATED_ARTICLE))
 
 
 def test_event_impossible_date_is_rejected_even_if_its_numbers_occur() -> None:
     """A date the finished Event would refuse must not pass the reply check (it crashed the pipeline)."""
     article = "Il 30 maggio 2024 si sono incontrati. Il 2 febbraio erano già d'accordo."
-    assert validate(EventReply, event("2024-05-30"), {"article": article}).date == "2024-05-30"
-    assert "use null" in rejection(EventReply, event("2024-02-30"), {"article": article})
+    assert validate(EventReply, event("2024-05-30"), ValidationContext(article=article)).date == "2024-05-30"
+    assert "use null" in rejection(EventReply, event("2024-02-30"), ValidationContext(article=article))
     assert "use null" in rejection(EventReply, event("2024-02-30"), {})
 
 
 @pytest.mark.parametrize("date", ["17 giugno 2024", "2024-6-17", "2024/06/17", "June 17"])
 def test_event_date_must_be_iso(date: str) -> None:
-    assert "date" in rejection(EventReply, event(date), {"article": DATED_ARTICLE})
+    assert "date" in rejection(EventReply, event(date), ValidationContext(article=DATED_ARTICLE))
 
 
 def test_event_summary_is_resplit_and_cut_to_four_sentences() -> None:

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from summarizer.cache import CompletionCache
 from summarizer.errors import SummarizerError
 from summarizer.eval.gold import GoldCase, discover, load_case, suite_dir_of
 from summarizer.eval.scoring import CaseScore, SuiteScore, aggregate, score_case
+from summarizer.llm.cache import CompletionCache
 from summarizer.pipeline import Summarizer
 from summarizer.schema import Briefing, Usage
 
@@ -111,12 +111,12 @@ def run_suite(
 ) -> EvalRun:
     """Summarize and score every gold case under ``targets`` (suite folders or gold files)."""
     started = time.perf_counter()
-    backend = summarizer.backend
+    provider = summarizer.provider
     run = EvalRun(
         started_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
-        model=backend.model,
-        backend=backend.kind,
-        endpoint=backend.endpoint,
+        model=provider.model,
+        backend=provider.kind,
+        endpoint=provider.endpoint,
         prompt=summarizer.prompts.ref.model_dump(),
         cases=[],
     )

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from summarizer.errors import ConfigError
+from summarizer.files import cache_dir
 
 
 @dataclass(frozen=True)
@@ -38,14 +39,6 @@ QWEN_1_5B = ModelSpec(
     size=1_117_320_768,
     licence="Apache-2.0",
 )
-
-
-def cache_dir() -> Path:
-    """Where joined models (and other caches) live: ``$SUMMARIZER_CACHE_DIR`` or the XDG cache."""
-    base = os.environ.get("SUMMARIZER_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "summarizer"
-    )
-    return Path(base)
 
 
 def _part_paths(spec: ModelSpec) -> list[Path]:

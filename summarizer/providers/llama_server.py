@@ -3,7 +3,7 @@
 With no endpoint configured, summarizer still works offline: it starts llama.cpp's
 OpenAI-compatible server (from the ``xllamacpp`` wheel) on a free loopback port, serving the GGUF
 model installed from PyPI, and talks to it exactly as it would to any other server. The server
-lives in a child process (see :mod:`summarizer.embedded_worker`) that is health-checked before
+lives in a child process (see :mod:`summarizer.providers.llama_worker`) that is health-checked before
 use, reused for the whole run, and always stopped: on normal exit, on an exception, on Ctrl-C,
 and by the child itself if this process dies.
 """
@@ -25,7 +25,8 @@ from pathlib import Path
 from types import TracebackType
 
 from summarizer.errors import BackendError
-from summarizer.model_files import QWEN_1_5B, ModelSpec, cache_dir, model_path
+from summarizer.files import cache_dir
+from summarizer.providers.model_files import QWEN_1_5B, ModelSpec, model_path
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ class EmbeddedServer:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("w", encoding="utf-8")
         command = [
-            sys.executable, "-m", "summarizer.embedded_worker",
+            sys.executable, "-m", "summarizer.providers.llama_worker",
             "--model", str(path),
             "--ctx", str(self.config.ctx_per_slot),
             "--parallel", str(self.config.parallel),

@@ -1,0 +1,54 @@
+"""Claims pass: who said each direct quote, then the statements the part reports without quotes.
+
+Quotes are found by the program (:mod:`summarizer.quotes`); the model only attributes them and
+paraphrases what they say. Sentences carrying a quote or a denial are not offered as reported
+statements: they are covered already, and offering them again invites duplicates.
+"""
+
+from __future__ import annotations
+
+from summarizer.llm import ReplyFailed
+from summarizer.names import name_key
+from summarizer.pipeline.ask import Asker, Question
+from summarizer.pipeline.budgets import ATTRIBUTION_TOKENS, MAX_QUOTES_PER_PART, PASSAGE_AFTER, PASSAGE_BEFORE
+from summarizer.pipeline.choose import choose_sentences
+from summarizer.pipeline.plan import Part
+from summarizer.pipeline.salvage import Warnings, dedupe
+from summarizer.pipeline.story import Span, Story
+from summarizer.replies import attribution_model
+from summarizer.schema import Claim
+
+
+def find_claims(
+    asker: Asker, story: Story, part: Part, names: list[str], sentences: list[Span], not_reported: list[Span], warnings: Warnings
+) -> list[Claim]:
+    """The part's quoted claims, one per quote, then its reported statements, each attributed to one of ``names``."""
+    model = attribution_model(names)
+    claims: list[Claim] = []
+    owned = story.quotes_of(part)
+    if len(owned) > MAX_QUOTES_PER_PART:
+        skipped = len(owned) - MAX_QUOTES_PER_PART
+        warnings.drop("claims", f"{skipped} quotes after the first {MAX_QUOTES_PER_PART} of a part were not attributed", None)
+    for quote, (start, end) in owned[:MAX_QUOTES_PER_PART]:
+        passage = story.passage(start, end, PASSAGE_BEFORE, PASSAGE_AFTER)
+        question = Question("attribution", model, part, ATTRIBUTION_TOKENS, story.context.about(passage), {"names": names})
+        reply = asker.ask(question)
+        if isinstance(reply, ReplyFailed):
+            warnings.drop("claims", f"no valid attribution for a quote: {reply}", {"quote": quote})
+            continue
+        claims.append(Claim(speaker=reply.speaker, statement=reply.statement, quote=quote, quote_span=(start, end)))  # type: ignore[attr-defined]
+    offered = [s for s in story.without_quotes(sentences) if s not in set(not_reported)]
+    for start, end in choose_sentences(asker, story, part, "reported", offered, warnings, "claims"):
+        passage = story.passage(start, end, 0, 0)
+        question = Question("attribution", model, part, ATTRIBUTION_TOKENS, story.context.about(passage), {"names": names})
+        reply = asker.ask(question)
+        if isinstance(reply, ReplyFailed):
+            warnings.drop("claims", f"no valid attribution for a reported statement: {reply}", {"sentence": passage})
+            continue
+        claims.append(Claim(speaker=reply.speaker, statement=reply.statement, quote=None, quote_span=None))  # type: ignore[attr-defined]
+    return dedupe(claims, claim_key, warnings, "claims")
+
+
+def claim_key(claim: Claim) -> tuple[str, str]:
+    """Two claims are the same when one speaker says the same quote, or the same thing without one."""
+    return (claim.speaker, claim.quote or name_key(claim.statement))

@@ -1,0 +1,72 @@
+"""From an article to a briefing: the passes in order, each narrowing the next.
+
+Participants come first, from every part (anyone named anywhere may speak anywhere); then each
+part's denial sentences, claims and denials; then one event for the whole article, from the
+first part told what the later ones report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from summarizer.article import Article
+from summarizer.pipeline.ask import Asker
+from summarizer.pipeline.assemble import assemble
+from summarizer.pipeline.budgets import LATER_POINTS_CHARS
+from summarizer.pipeline.choose import choose_sentences
+from summarizer.pipeline.claims import claim_key, find_claims
+from summarizer.pipeline.denials import denial_key, find_denials
+from summarizer.pipeline.event import describe_event
+from summarizer.pipeline.participants import find_participants
+from summarizer.pipeline.plan import Part
+from summarizer.pipeline.salvage import Warnings, dedupe
+from summarizer.pipeline.story import Story
+from summarizer.prompts import PromptSet
+from summarizer.schema import Briefing
+
+
+@dataclass(frozen=True)
+class Options:
+    """How the pipeline uses the model, whatever the provider."""
+
+    max_reasks: int = 2  # re-asks after an invalid reply
+    chunk_tokens: int | None = None  # most article tokens per part; None: what the model's context allows
+
+
+def build_briefing(
+    article: Article, story: Story, parts: list[Part], asker: Asker, *, prompts: PromptSet, backend: str
+) -> Briefing:
+    """Every question about ``article``, in the order the data flows."""
+    warnings = Warnings()
+    participants = find_participants(asker, story, parts, warnings)
+    names = [p.name for p in participants]
+    claims, denials, later = [], [], []  # later: what parts after the first report, for the event
+    for part in parts:
+        owned = story.sentences_of(part)
+        denial_sentences = choose_sentences(asker, story, part, "denial_sentences", owned, warnings, "denials")
+        part_claims = find_claims(asker, story, part, names, owned, denial_sentences, warnings)
+        part_denials = find_denials(asker, story, part, participants, denial_sentences, warnings)
+        if part is not parts[0]:
+            later += [f"{c.speaker}: {c.statement}" for c in part_claims]
+            later += [f"{d.speaker} denies: {d.denied}" for d in part_denials]
+        claims += part_claims
+        denials += part_denials
+    if len(parts) > 1:
+        claims = dedupe(claims, claim_key, warnings, "claims")
+        denials = dedupe(denials, denial_key, warnings, "denials")
+    event = describe_event(asker, story, parts[0], _within(later, LATER_POINTS_CHARS), warnings)
+    return assemble(
+        article, event=event, participants=participants, claims=claims, denials=denials, warnings=warnings,
+        model=asker.model, backend=backend, prompt=prompts.ref, usage=asker.usage(), language=story.language, parts=len(parts),
+    )  # fmt: skip
+
+
+def _within(lines: list[str], limit: int) -> list[str]:
+    """The first lines whose total length stays within ``limit`` characters."""
+    kept, used = [], 0
+    for line in lines:
+        used += len(line) + 3
+        if used > limit:
+            break
+        kept.append(line)
+    return kept

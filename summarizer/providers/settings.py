@@ -1,0 +1,64 @@
+"""Where to connect: the settings that choose a provider (embedded llama.cpp, OpenAI, any compatible server).
+
+Configuration follows the OpenAI SDK's own conventions (``OPENAI_BASE_URL``, ``OPENAI_API_KEY``)
+so that a user who already has them set gets the expected behaviour, and flags override the
+environment. With nothing configured the embedded backend is used, so the tool works offline.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+
+from summarizer.errors import ConfigError
+from summarizer.providers.llama_server import EmbeddedConfig
+
+BACKENDS = ("auto", "embedded", "openai")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Which model answers, where, and in which structured-output mode; built from flags over environment.
+
+    How the pipeline uses the model (re-asks, part sizes) is not a connection setting: see
+    :class:`summarizer.pipeline.Options`.
+    """
+
+    backend: str = "auto"
+    base_url: str | None = None
+    api_key: str | None = None
+    model: str | None = None
+    mode: str | None = None
+    timeout: float | None = None
+    embedded: EmbeddedConfig = field(default_factory=EmbeddedConfig)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
+        """Settings from ``OPENAI_*``/``SUMMARIZER_*`` variables; ``None`` overrides are ignored."""
+        env = os.environ if environ is None else environ
+        timeout = env.get("SUMMARIZER_TIMEOUT")
+        try:
+            timeout_value = float(timeout) if timeout else None
+        except ValueError:
+            raise ConfigError(f"SUMMARIZER_TIMEOUT must be a number of seconds, got {timeout!r}") from None
+        settings = cls(
+            backend=env.get("SUMMARIZER_BACKEND") or "auto",
+            base_url=env.get("OPENAI_BASE_URL") or None,
+            api_key=env.get("OPENAI_API_KEY") or None,
+            model=env.get("SUMMARIZER_MODEL") or None,
+            mode=env.get("SUMMARIZER_MODE") or None,
+            timeout=timeout_value,
+        )
+        return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
+
+    def resolved_backend(self) -> str:
+        """'embedded', 'openai' (api.openai.com) or 'openai-compatible' (a base URL)."""
+        if self.backend not in BACKENDS:
+            raise ConfigError(f"unknown backend {self.backend!r} (choose from {', '.join(BACKENDS)})")
+        if self.backend == "embedded":
+            return "embedded"
+        if self.base_url:
+            return "openai-compatible"
+        if self.api_key or self.backend == "openai":
+            return "openai"
+        return "embedded"
