@@ -253,7 +253,8 @@ def check_all_attributions_dropped(outcome: Outcome, control: Outcome) -> None:
     assert briefing.warnings[4].message.startswith("no valid attribution for a reported statement: ")
     assert "sentence" in briefing.warnings[4].item  # type: ignore[operator]
     assert (briefing.participants, briefing.denials, briefing.event) == (expected.participants, expected.denials, expected.event)
-    assert (briefing.provenance.usage.llm_calls, briefing.provenance.usage.reasks) == (NO_FAULT_REQUESTS + 5 * MAX_REASKS, 5 * MAX_REASKS)
+    usage = briefing.provenance.usage
+    assert (usage.llm_calls, usage.reasks) == (NO_FAULT_REQUESTS + 5 * MAX_REASKS, 5 * MAX_REASKS)
 
 
 def check_all_cut_off(outcome: Outcome, control: Outcome) -> None:
