@@ -114,6 +114,16 @@ def test_baseline_names_the_case_that_got_worse(
     assert "## Against the baseline" in report and "got worse" in report
 
 
+def test_a_run_kept_in_evals_runs_is_a_baseline(
+    server: FakeServer, suite: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = sorted((ROOT / "evals" / "runs").glob("*.json"))[0]
+    before = json.loads(old.read_text(encoding="utf-8"))["suite"]["participants"]["f1"]
+    assert run_eval(server, str(suite), "--out", str(tmp_path / "a"), "--baseline", str(old)) == 0
+    after = the_run(tmp_path / "a")["suite"]["participants"]["f1"]
+    assert f"participants.f1: {before:.3f} → {after:.3f}" in capsys.readouterr().out
+
+
 def test_broken_gold_file_is_one_line_and_the_other_cases_still_run(
     server: FakeServer, suite: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

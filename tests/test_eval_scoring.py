@@ -1,6 +1,6 @@
-"""Tests for summarizer.eval.scoring: matching hand-made briefings against a hand-made gold case.
+"""Tests for scoring (summarizer.eval): matching hand-made briefings against a hand-made gold case.
 
-Expected counts are worked out by hand from the rules in the module docstring; every test
+Expected counts are worked out by hand from the rules in evals/README.md; every test
 builds its briefing with the real pydantic models, so a schema change breaks here too.
 """
 
@@ -15,15 +15,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from summarizer.eval.aggregation import aggregate, prf
 from summarizer.eval.gold import GoldCase
-from summarizer.eval.scoring import (
-    SIMILARITY_THRESHOLD,
-    CaseScore,
-    aggregate,
-    prf,
-    score_case,
-    text_similarity,
-)
+from summarizer.eval.results import CaseScore
+from summarizer.eval.scoring import score_case
+from summarizer.eval.similarity import SIMILARITY_THRESHOLD, text_similarity
 from summarizer.grounding import locate_quote
 from summarizer.names import fold_translit, name_key, names_match
 from summarizer.schema import (
