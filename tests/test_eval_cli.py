@@ -50,8 +50,11 @@ def test_eval_writes_reports_and_a_second_run_makes_no_llm_call(
     for field in ("participants", "claims", "denials"):
         assert 0.0 <= run["suite"][field]["f1"] <= 1.0
         assert {"matched", "missed", "extra"} <= set(case["score"][field])
+    speakers = case["score"]["quote_speakers"]
+    assert 0 <= speakers["right"] <= speakers["matched"] and set(run["suite"]["quote_speakers"]) == {"matched", "right", "share"}
     report = next((tmp_path / "runs1").glob("*.md")).read_text()
     assert report.startswith("# Evaluation: fake") and "seed-putin-pyongyang" in report
+    assert "| quote speakers |" in report and f"{speakers['right']}/{speakers['matched']}" in report
     shown = capsys.readouterr().out
     assert "seed-putin-pyongyang" in shown and "suite" in shown
 

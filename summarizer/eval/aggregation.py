@@ -15,6 +15,7 @@ from summarizer.eval.results import (
     G,
     MatchedPair,
     P,
+    QuoteSpeakerTotals,
     QuoteTotals,
     SuiteScore,
     Unmatched,
@@ -81,6 +82,8 @@ def aggregate(scores: list[CaseScore]) -> SuiteScore:
     grounded = sum(s.quotes.grounded for s in scores)
     with_span = sum(s.quotes.with_span for s in scores)
     consistent = sum(s.quotes.spans_consistent for s in scores)
+    speakers = [s.quote_speakers for s in scores if s.quote_speakers is not None]
+    speakers_matched, speakers_right = sum(q.matched for q in speakers), sum(q.right for q in speakers)
     return SuiteScore(
         n_cases=len(scores),
         participants=_totals([s.participants for s in scores]),
@@ -99,6 +102,11 @@ def aggregate(scores: list[CaseScore]) -> SuiteScore:
             with_span=with_span,
             spans_consistent=consistent,
             span_share=consistent / with_span if with_span else None,
+        ),
+        quote_speakers=QuoteSpeakerTotals(
+            matched=speakers_matched,
+            right=speakers_right,
+            share=speakers_right / speakers_matched if speakers_matched else None,
         ),
         cases=list(scores),
     )

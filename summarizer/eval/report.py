@@ -13,11 +13,21 @@ from rich.text import Text
 
 from summarizer.errors import InputError
 from summarizer.eval.gold import GoldClaim, GoldDenial, GoldParticipant
-from summarizer.eval.results import CaseScore, Counts, FieldScore, FieldTotals, SuiteFigures
+from summarizer.eval.results import (
+    CaseScore,
+    Counts,
+    FieldScore,
+    FieldTotals,
+    QuoteSpeakerScore,
+    QuoteSpeakerTotals,
+    SuiteFigures,
+)
 from summarizer.eval.runfile import CaseRun, EvalRun
 from summarizer.schema import Claim, Denial, Participant
 
 FIELDS: Final = ("participants", "claims", "denials")
+HEADER: Final = ("case", "lang", "participants P/R/F1", "claims P/R/F1", "denials P/R/F1", "date", "location",
+                 "title sim", "quotes verbatim", "quote speakers", "re-asks", "tokens", "time")  # fmt: skip
 
 
 def _field_totals(suite: SuiteFigures) -> dict[str, FieldTotals]:
@@ -41,6 +51,7 @@ def headline(run: EvalRun) -> dict[str, float | None]:
     figures["event.title_similarity"] = suite.event.mean_title_similarity
     figures["event.summary_similarity"] = suite.event.mean_summary_similarity
     figures["quotes.grounded_share"] = suite.quotes.share
+    figures["quote_speakers.share"] = suite.quote_speakers.share if suite.quote_speakers else None  # not in older runs
     figures["schema_valid_rate"] = totals.schema_valid / totals.cases if totals.cases else None
     figures["reasks"] = totals.reasks
     figures["tokens"] = totals.prompt_tokens + totals.completion_tokens
@@ -66,29 +77,34 @@ def _check(value: bool | None) -> str:
     return "–" if value is None else ("yes" if value else "no")
 
 
+def _speakers(figure: QuoteSpeakerScore | QuoteSpeakerTotals | None) -> str:
+    if figure is None:
+        return "–"
+    return f"{figure.right}/{figure.matched}" + ("" if figure.share is None else f" ({figure.share:.2f})")
+
+
 def _case_row(case: CaseRun) -> list[str]:
     score = case.score
     if score is None:
-        return [case.case_id, case.language or "–", f"error: {case.error}", "", "", "", "", "", "", "", "", ""]
+        return [case.case_id, case.language or "–", f"error: {case.error}", *[""] * (len(HEADER) - 3)]
     tokens = case.usage.prompt_tokens + case.usage.completion_tokens
     usage = [str(case.usage.reasks), f"{tokens:,}", f"{case.seconds:.0f} s"]
     fields = [_prf(field) for field in _field_scores(score).values()]
     event = [_check(score.event.date_correct), _check(score.event.location_correct), _num(score.event.title_similarity)]
-    return [case.case_id, case.language or "–", *fields, *event, _num(score.quotes.share), *usage]
+    quotes = [_num(score.quotes.share), _speakers(score.quote_speakers)]
+    return [case.case_id, case.language or "–", *fields, *event, *quotes, *usage]
 
 
 def _table_rows(run: EvalRun) -> tuple[list[str], list[list[str]]]:
-    header = ["case", "lang", "participants P/R/F1", "claims P/R/F1", "denials P/R/F1", "date", "location",
-              "title sim", "quotes verbatim", "re-asks", "tokens", "time"]  # fmt: skip
     rows = [_case_row(case) for case in run.cases]
     suite, totals = run.suite, run.totals
     rows.append([
         "**suite**", "", *(_prf(field) for field in _field_totals(suite).values()),
         _num(suite.event.date_accuracy), _num(suite.event.location_accuracy), _num(suite.event.mean_title_similarity),
-        _num(suite.quotes.share), str(totals.reasks), f"{totals.prompt_tokens + totals.completion_tokens:,}",
-        f"{run.seconds:.0f} s",
+        _num(suite.quotes.share), _speakers(suite.quote_speakers),
+        str(totals.reasks), f"{totals.prompt_tokens + totals.completion_tokens:,}", f"{run.seconds:.0f} s",
     ])  # fmt: skip
-    return header, rows
+    return list(HEADER), rows
 
 
 def rich_table(run: EvalRun) -> Table:
@@ -149,6 +165,9 @@ def _details(score: CaseScore) -> list[str]:
         lines.append(f"- date: predicted {event.predicted_date!r}, gold {event.gold_date!r}")
     if not event.location_correct:
         lines.append(f"- location: predicted {event.predicted_location!r}, gold {event.gold_location!r}")
+    for wrong in score.quote_speakers.wrong if score.quote_speakers else []:
+        gold = " / ".join(wrong.gold_speaker) if isinstance(wrong.gold_speaker, list) else wrong.gold_speaker
+        lines.append(_md_cell(f"- quote speaker: {wrong.speaker}, gold {gold}: “{wrong.quote}”")[:200])
     return lines
 
 

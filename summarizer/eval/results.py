@@ -98,6 +98,22 @@ class QuoteScore(_Result):
     inconsistent_spans: list[QuoteIssue]
 
 
+class WrongSpeaker(_Result):
+    """A predicted claim whose quote is a gold quote, given to someone else."""
+
+    index: int  # of the predicted claim
+    quote: str
+    speaker: str
+    gold_speaker: str | list[str]
+
+
+class QuoteSpeakerScore(_Result):
+    matched: int  # predicted claims whose quote overlaps a gold claim's quote in the article
+    right: int  # of those, with that gold claim's speaker
+    share: float | None  # right / matched; None when no quote matched
+    wrong: list[WrongSpeaker]
+
+
 class CaseScore(_Result):
     case_id: str
     participants: FieldScore[GoldParticipant, Participant]
@@ -106,6 +122,7 @@ class CaseScore(_Result):
     event: EventScore
     quotes: QuoteScore
     article_matches_briefing: bool  # the briefing's source.sha256 is this article's text
+    quote_speakers: QuoteSpeakerScore | None = None  # None in runs written before the figure existed
 
 
 class FieldTotals(Counts):
@@ -132,6 +149,12 @@ class QuoteTotals(_Result):
     span_share: float | None  # spans_consistent / with_span
 
 
+class QuoteSpeakerTotals(_Result):
+    matched: int
+    right: int
+    share: float | None  # right / matched over all cases
+
+
 class SuiteFigures(_Result):
     """The pooled figures of a suite, as a run file stores them next to its cases."""
 
@@ -141,6 +164,7 @@ class SuiteFigures(_Result):
     denials: FieldTotals
     event: EventTotals
     quotes: QuoteTotals
+    quote_speakers: QuoteSpeakerTotals | None = None  # None in runs written before the figure existed
 
 
 class SuiteScore(SuiteFigures):

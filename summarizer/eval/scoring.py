@@ -1,4 +1,4 @@
-"""Scoring one briefing against one gold case: match each field, check the event and the quotes.
+"""Scoring one briefing against one gold case: match each field, check the event, quotes and their speakers.
 
 Pure functions, no model: a score changes only when the briefing or the gold file does. The
 rules are in evals/README.md; ``tests/test_eval_scoring.py`` pins each one.
@@ -11,8 +11,8 @@ from typing import Final, Literal
 
 from summarizer.eval.aggregation import field_score
 from summarizer.eval.gold import GoldCase
-from summarizer.eval.matching import CaseMatcher, location_correct, match, participant_pair
-from summarizer.eval.results import CaseScore, EventScore, QuoteIssue, QuoteScore
+from summarizer.eval.matching import CaseMatcher, location_correct, match, overlap, participant_pair
+from summarizer.eval.results import CaseScore, EventScore, QuoteIssue, QuoteScore, QuoteSpeakerScore, WrongSpeaker
 from summarizer.eval.similarity import text_similarity
 from summarizer.grounding import Span, normalise
 from summarizer.schema import Briefing, Claim, Denial
@@ -44,6 +44,7 @@ def score_case(briefing: Briefing, gold: GoldCase, article_text: str) -> CaseSco
         event=event,
         quotes=_quote_score(briefing, matcher),
         article_matches_briefing=hashlib.sha256(article_text.encode("utf-8")).hexdigest() == briefing.source.sha256,
+        quote_speakers=_quote_speakers(briefing, gold, matcher),
     )
 
 
@@ -87,3 +88,23 @@ def _quote_score(briefing: Briefing, matcher: CaseMatcher) -> QuoteScore:
         ungrounded=ungrounded,
         inconsistent_spans=inconsistent,
     )
+
+
+def _quote_speakers(briefing: Briefing, gold: GoldCase, matcher: CaseMatcher) -> QuoteSpeakerScore:
+    """Whether claims quoting a gold quote name its speaker, whatever the rest of the claim."""
+    gold_quotes = [(span, g) for g in gold.claims if (span := matcher.span(g.quote)) is not None]
+    matched = right = 0
+    wrong: list[WrongSpeaker] = []
+    for index, claim in enumerate(briefing.claims):
+        span = matcher.span(claim.quote)
+        overlaps = [(overlap(span, gold_span), g) for gold_span, g in gold_quotes]
+        best = max((o for o, _ in overlaps), default=0.0)
+        if claim.quote is None or best == 0.0:
+            continue
+        nearest = [g for o, g in overlaps if o == best]
+        matched += 1
+        if any(matcher.same_speaker(g.speaker, claim.speaker) for g in nearest):
+            right += 1
+        else:
+            wrong.append(WrongSpeaker(index=index, quote=claim.quote, speaker=claim.speaker, gold_speaker=nearest[0].speaker))
+    return QuoteSpeakerScore(matched=matched, right=right, share=right / matched if matched else None, wrong=wrong)
