@@ -7,7 +7,6 @@ Every failure a user can cause ends as one line on stderr and a non-zero exit co
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from collections.abc import Sequence
@@ -187,7 +186,8 @@ def cmd_eval(args: argparse.Namespace, err: Console) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from summarizer.eval.gold import discover
-    from summarizer.eval.report import gate, load_run, markdown_report, parse_thresholds, rich_table
+    from summarizer.eval.report import gate, markdown_report, parse_thresholds, rich_table
+    from summarizer.eval.runfile import load_run, run_json
     from summarizer.eval.runner import run_suite
     from summarizer.files import cache_dir
     from summarizer.llm.cache import CompletionCache
@@ -217,22 +217,21 @@ def cmd_eval(args: argparse.Namespace, err: Console) -> int:
             on_case=lambda case_id: progress.update(task, description=case_id),
             on_done=lambda _case: progress.advance(task),
         )
-    data = run.to_dict()
     stamp = run.started_at.strftime("%Y%m%dT%H%M%SZ")
     name = f"{stamp}-{''.join(c if c.isalnum() or c in '.-' else '_' for c in run.model)}"
-    write_atomically(out / f"{name}.json", json.dumps(data, indent=1, ensure_ascii=False) + "\n")
-    write_atomically(out / f"{name}.md", markdown_report(data, baseline))
-    Console().print(rich_table(data))
+    write_atomically(out / f"{name}.json", run_json(run))
+    write_atomically(out / f"{name}.md", markdown_report(run, baseline))
+    Console().print(rich_table(run))
     if baseline is not None:
         from summarizer.eval.report import baseline_lines
 
-        for line in baseline_lines(data, baseline):
+        for line in baseline_lines(run, baseline):
             Console().print(("[red]" if "worse" in line else "") + line, markup="worse" in line, highlight=False)
     for case in run.cases:
         if case.error:
             err.print(f"case {case.case_id}: {case.error}", style="yellow", markup=False, highlight=False)
     err.print(f"wrote {out / name}.json and .md", style="dim")
-    failures = gate(data, thresholds)
+    failures = gate(run, thresholds)
     for failure in failures:
         print(f"summarizer: quality gate: {failure}", file=sys.stderr)
     return 1 if failures else 0

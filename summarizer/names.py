@@ -2,8 +2,7 @@
 
 One set of rules serves the pipeline (is this participant listed twice?), the digest (the same
 participant in two articles?) and the evaluation (is this the gold participant?), so that all
-three agree on when two names are the same. The rules are spelled out in
-:mod:`summarizer.eval.scoring`'s docstring, which the README quotes.
+three agree on when two names are the same. The rules: evals/README.md, "Names".
 """
 
 from __future__ import annotations
@@ -28,7 +27,7 @@ def fold_text(text: str) -> str:
 
 
 def fold_translit(word: str) -> str:
-    """Fold transliteration variants of one lower-case word (rules in the module docstring)."""
+    """Fold transliteration variants of one lower-case word: only spellings, never a syllable."""
     word = word.replace("kh", "h").replace("gh", "g").replace("x", "ks")
     word = _DOUBLED.sub(r"\1", word)
     return _FINAL_IYJ.sub("i", word)

@@ -50,8 +50,11 @@ def test_eval_writes_reports_and_a_second_run_makes_no_llm_call(
     for field in ("participants", "claims", "denials"):
         assert 0.0 <= run["suite"][field]["f1"] <= 1.0
         assert {"matched", "missed", "extra"} <= set(case["score"][field])
+    speakers = case["score"]["quote_speakers"]
+    assert 0 <= speakers["right"] <= speakers["matched"] and set(run["suite"]["quote_speakers"]) == {"matched", "right", "share"}
     report = next((tmp_path / "runs1").glob("*.md")).read_text()
     assert report.startswith("# Evaluation: fake") and "seed-putin-pyongyang" in report
+    assert "| quote speakers |" in report and f"{speakers['right']}/{speakers['matched']}" in report
     shown = capsys.readouterr().out
     assert "seed-putin-pyongyang" in shown and "suite" in shown
 
@@ -112,6 +115,16 @@ def test_baseline_names_the_case_that_got_worse(
     assert "claims.f1: 1.000 →" in out
     report = next((tmp_path / "b").glob("*.md")).read_text()
     assert "## Against the baseline" in report and "got worse" in report
+
+
+def test_a_run_kept_in_evals_runs_is_a_baseline(
+    server: FakeServer, suite: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = sorted((ROOT / "evals" / "runs").glob("*.json"))[0]
+    before = json.loads(old.read_text(encoding="utf-8"))["suite"]["participants"]["f1"]
+    assert run_eval(server, str(suite), "--out", str(tmp_path / "a"), "--baseline", str(old)) == 0
+    after = the_run(tmp_path / "a")["suite"]["participants"]["f1"]
+    assert f"participants.f1: {before:.3f} → {after:.3f}" in capsys.readouterr().out
 
 
 def test_broken_gold_file_is_one_line_and_the_other_cases_still_run(

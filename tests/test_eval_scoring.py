@@ -1,6 +1,6 @@
-"""Tests for summarizer.eval.scoring: matching hand-made briefings against a hand-made gold case.
+"""Tests for scoring (summarizer.eval): matching hand-made briefings against a hand-made gold case.
 
-Expected counts are worked out by hand from the rules in the module docstring; every test
+Expected counts are worked out by hand from the rules in evals/README.md; every test
 builds its briefing with the real pydantic models, so a schema change breaks here too.
 """
 
@@ -15,15 +15,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from summarizer.eval.aggregation import aggregate, prf
 from summarizer.eval.gold import GoldCase
-from summarizer.eval.scoring import (
-    SIMILARITY_THRESHOLD,
-    CaseScore,
-    aggregate,
-    prf,
-    score_case,
-    text_similarity,
-)
+from summarizer.eval.results import CaseScore
+from summarizer.eval.scoring import score_case
+from summarizer.eval.similarity import SIMILARITY_THRESHOLD, text_similarity
 from summarizer.grounding import locate_quote
 from summarizer.names import fold_translit, name_key, names_match
 from summarizer.schema import (
@@ -540,6 +536,69 @@ def test_briefing_made_from_another_text_is_flagged() -> None:
     assert not score(briefing(article=ARTICLE + " Aggiornamento.")).article_matches_briefing
 
 
+# --- quote speakers ---------------------------------------------------------------------------
+
+
+def speakers_of(claims: list[Claim], g: GoldCase | None = None) -> tuple[int, int, float | None]:
+    figure = score(briefing(claims=claims), g).quote_speakers
+    assert figure is not None
+    return figure.right, figure.matched, figure.share
+
+
+def test_quote_speakers_of_a_perfect_prediction() -> None:
+    # Three claims quote a gold quote; the fourth has no quote and is not counted.
+    assert speakers_of(perfect_claims()) == (3, 3, 1.0)
+
+
+def test_a_gold_quote_given_to_the_wrong_speaker() -> None:
+    claims = [claim("Vladimir Putin", S_PROSPERITY, Q_PROSPERITY), *perfect_claims()[1:]]
+    result = score(briefing(claims=claims))
+    assert result.quote_speakers is not None
+    assert (result.quote_speakers.right, result.quote_speakers.matched) == (2, 3)
+    assert result.quote_speakers.share == pytest.approx(2 / 3)
+    (wrong,) = result.quote_speakers.wrong
+    assert (wrong.index, wrong.quote, wrong.speaker, wrong.gold_speaker) == (0, Q_PROSPERITY, "Vladimir Putin", "Kim Jong-un")
+    assert counts(result.claims) == (3, 1, 1)  # the same claim is an extra and a miss: the figures are independent
+
+
+def test_quote_speaker_matches_through_aliases_like_claims() -> None:
+    # The prediction lists Kim without aliases: "Kim" resolves through the gold alias alone.
+    participants = [participant("Kim Jong-un") if p.name == "Kim Jong-un" else p for p in perfect_participants()]
+    claims = [claim("Kim", S_PROSPERITY, Q_PROSPERITY), claim("Il presidente russo", S_THANKS, Q_THANKS)]
+    figure = score(briefing(participants=participants, claims=claims)).quote_speakers
+    assert figure is not None and (figure.right, figure.matched) == (2, 2)
+
+
+def test_part_of_a_gold_quote_matches_it() -> None:
+    assert speakers_of([claim("Kim Jong-un", S_PROSPERITY, "nuova grande prosperità")]) == (1, 1, 1.0)
+    assert speakers_of([claim("Putin", S_PROSPERITY, "nuova grande prosperità")]) == (0, 1, 0.0)
+
+
+def test_quotes_that_are_no_gold_quote_are_not_counted() -> None:
+    in_article_not_gold = "Kim ha detto che sosterrà tutte le politiche russe"
+    invented = "Siamo pronti a difendere la Russia"
+    claims = [claim("Kim Jong-un", S_POLICIES, in_article_not_gold), claim("Putin", S_THANKS, invented), claim("Kim", S_POLICIES)]
+    assert speakers_of(claims) == (0, 0, None)
+
+
+def test_the_gold_quote_it_overlaps_most_decides() -> None:
+    data = gold_data()
+    # An optional gold claim by Putin whose quote lies inside Kim's quote: its speaker counts too.
+    inner = {"speaker": "Vladimir Putin", "statement": "Putin spoke of prosperity.", "quote": "nuova grande prosperità"}
+    data["claims"].append({**inner, "required": False})
+    assert speakers_of([claim("Putin", S_PROSPERITY, "nuova grande prosperità")], gold(data)) == (1, 1, 1.0)
+    assert speakers_of([claim("Kim Jong-un", S_PROSPERITY, "nuova grande prosperità")], gold(data)) == (0, 1, 0.0)
+    assert speakers_of([claim("Kim Jong-un", S_PROSPERITY, Q_PROSPERITY)], gold(data)) == (1, 1, 1.0)
+
+
+def test_denials_are_not_in_quote_speakers() -> None:
+    quote = "sono state respinte da Mosca e Pyongyang"
+    data = gold_data()
+    data["denials"][0]["quote"] = quote
+    result = score(briefing(claims=[], denials=[denial("United States", S_WEAPONS, None, quote)]), gold(data))
+    assert result.quote_speakers is not None and result.quote_speakers.matched == 0
+
+
 # --- edge cases -------------------------------------------------------------------------------
 
 
@@ -602,6 +661,16 @@ def test_aggregate_is_micro_averaged() -> None:
     assert (suite.quotes.emitted, suite.quotes.grounded, suite.quotes.share) == (5, 5, 1.0)
     assert suite.denials.check_rates == {"accuser_correct": 1.0}
     assert suite.participants.checks == {"kind_correct": 12}
+    assert suite.quote_speakers is not None
+    assert (suite.quote_speakers.right, suite.quote_speakers.matched, suite.quote_speakers.share) == (5, 5, 1.0)
+
+
+def test_aggregate_pools_quote_speakers() -> None:
+    right = score(briefing())  # 3 of 3
+    wrong = score(briefing(claims=[claim("Putin", S_PROSPERITY, Q_PROSPERITY)]))  # 0 of 1
+    suite = aggregate([right, wrong])
+    assert suite.quote_speakers is not None
+    assert (suite.quote_speakers.right, suite.quote_speakers.matched, suite.quote_speakers.share) == (3, 4, 0.75)
 
 
 def test_aggregate_of_nothing() -> None:
@@ -610,6 +679,7 @@ def test_aggregate_of_nothing() -> None:
     assert (suite.claims.precision, suite.claims.recall, suite.claims.f1) == (1.0, 1.0, 1.0)
     assert suite.claims.macro_f1 is None
     assert suite.event.date_accuracy is None and suite.quotes.share is None
+    assert suite.quote_speakers is not None and suite.quote_speakers.share is None
     json.dumps(suite.to_dict())
 
 
@@ -626,6 +696,7 @@ def test_everything_serialises_to_json_with_every_item() -> None:
     assert set(first) == {"gold_index", "predicted_index", "gold", "predicted", "similarity", "quote_overlap", "checks"}
     assert first["predicted"]["quote_span"] == list(locate_quote(ARTICLE, Q_PROSPERITY) or ())
     assert data["denials"]["matched"][0]["gold"]["speaker"] == ["Russia", "North Korea"]
+    assert data["quote_speakers"] == {"matched": 3, "right": 3, "share": 1.0, "wrong": []}
     suite = json.loads(json.dumps(aggregate([case]).to_dict()))
     assert suite["cases"][0] == data
     assert suite["claims"]["f1"] == pytest.approx(case.claims.f1)

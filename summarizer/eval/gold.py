@@ -47,7 +47,7 @@ from summarizer.article import Article, load_article
 from summarizer.errors import InputError
 from summarizer.files import read_bounded
 from summarizer.grounding import QuoteLocator
-from summarizer.replies import name_key
+from summarizer.names import name_key
 from summarizer.schema import UNNAMED_SOURCE, ParticipantKind
 
 GOLD_DIR = "gold"

@@ -1,103 +1,116 @@
 """Reports of an evaluation run: a rich table, Markdown, baseline deltas and quality gates.
 
-Everything here works on the run's JSON form (:meth:`EvalRun.to_dict`), so a run loaded from an
+Everything here reads an :class:`~summarizer.eval.runfile.EvalRun`, so a run loaded from an
 earlier file (``--baseline``) and the run just made are read by the same code.
 """
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from rich.table import Table
 from rich.text import Text
 
 from summarizer.errors import InputError
+from summarizer.eval.gold import GoldClaim, GoldDenial, GoldParticipant
+from summarizer.eval.results import (
+    CaseScore,
+    Counts,
+    FieldScore,
+    FieldTotals,
+    QuoteSpeakerScore,
+    QuoteSpeakerTotals,
+    SuiteFigures,
+)
+from summarizer.eval.runfile import CaseRun, EvalRun
+from summarizer.schema import Claim, Denial, Participant
 
-FIELDS = ("participants", "claims", "denials")
+FIELDS: Final = ("participants", "claims", "denials")
+HEADER: Final = ("case", "lang", "participants P/R/F1", "claims P/R/F1", "denials P/R/F1", "date", "location",
+                 "title sim", "quotes verbatim", "quote speakers", "re-asks", "tokens", "time")  # fmt: skip
 
 
-def headline(run: dict[str, Any]) -> dict[str, float | None]:
+def _field_totals(suite: SuiteFigures) -> dict[str, FieldTotals]:
+    return {"participants": suite.participants, "claims": suite.claims, "denials": suite.denials}
+
+
+def _field_scores(score: CaseScore) -> dict[str, FieldScore[Any, Any]]:
+    return {"participants": score.participants, "claims": score.claims, "denials": score.denials}
+
+
+def headline(run: EvalRun) -> dict[str, float | None]:
     """The suite's key figures, flat, for tables, deltas and gates."""
-    suite = run["suite"]
-    totals = run["totals"]
+    suite, totals = run.suite, run.totals
     figures: dict[str, float | None] = {}
-    for name in FIELDS:
-        for metric in ("precision", "recall", "f1"):
-            figures[f"{name}.{metric}"] = suite[name][metric]
-    figures["event.date_accuracy"] = suite["event"]["date_accuracy"]
-    figures["event.location_accuracy"] = suite["event"]["location_accuracy"]
-    figures["event.title_similarity"] = suite["event"]["mean_title_similarity"]
-    figures["event.summary_similarity"] = suite["event"]["mean_summary_similarity"]
-    figures["quotes.grounded_share"] = suite["quotes"]["share"]
-    figures["schema_valid_rate"] = totals["schema_valid"] / totals["cases"] if totals["cases"] else None
-    figures["reasks"] = totals["reasks"]
-    figures["tokens"] = totals["prompt_tokens"] + totals["completion_tokens"]
-    figures["seconds"] = run["seconds"]
+    for name, field in _field_totals(suite).items():
+        figures[f"{name}.precision"] = field.precision
+        figures[f"{name}.recall"] = field.recall
+        figures[f"{name}.f1"] = field.f1
+    figures["event.date_accuracy"] = suite.event.date_accuracy
+    figures["event.location_accuracy"] = suite.event.location_accuracy
+    figures["event.title_similarity"] = suite.event.mean_title_similarity
+    figures["event.summary_similarity"] = suite.event.mean_summary_similarity
+    figures["quotes.grounded_share"] = suite.quotes.share
+    figures["quote_speakers.share"] = suite.quote_speakers.share if suite.quote_speakers else None  # not in older runs
+    figures["schema_valid_rate"] = totals.schema_valid / totals.cases if totals.cases else None
+    figures["reasks"] = totals.reasks
+    figures["tokens"] = totals.prompt_tokens + totals.completion_tokens
+    figures["seconds"] = run.seconds
     return figures
 
 
-def case_rows(run: dict[str, Any]) -> list[dict[str, Any]]:
-    rows = []
-    for case in run["cases"]:
-        score = case["score"] or {}
-        row: dict[str, Any] = {"id": case["id"], "language": case["language"], "error": case["error"]}
-        for name in FIELDS:
-            field = score.get(name) or {}
-            row[name] = (field.get("precision"), field.get("recall"), field.get("f1"))
-        event = score.get("event") or {}
-        row["date"] = event.get("date_correct")
-        row["location"] = event.get("location_correct")
-        row["title"] = event.get("title_similarity")
-        row["quotes"] = (score.get("quotes") or {}).get("share")
-        row["reasks"] = case["usage"]["reasks"]
-        row["tokens"] = case["usage"]["prompt_tokens"] + case["usage"]["completion_tokens"]
-        row["seconds"] = case["seconds"]
-        rows.append(row)
-    return rows
+def _case_f1(case: CaseRun) -> dict[str, float | None]:
+    if case.score is None:
+        return dict.fromkeys(FIELDS)
+    return {name: field.f1 for name, field in _field_scores(case.score).items()}
 
 
 def _num(value: float | None, digits: int = 2) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
 
 
-def _prf(values: tuple[float | None, ...]) -> str:
-    return "/".join(_num(v) for v in values)
+def _prf(counts: Counts) -> str:
+    return "/".join(_num(v) for v in (counts.precision, counts.recall, counts.f1))
 
 
 def _check(value: bool | None) -> str:
     return "–" if value is None else ("yes" if value else "no")
 
 
-def _table_rows(run: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
-    header = ["case", "lang", "participants P/R/F1", "claims P/R/F1", "denials P/R/F1", "date", "location",
-              "title sim", "quotes verbatim", "re-asks", "tokens", "time"]  # fmt: skip
-    rows = []
-    for r in case_rows(run):
-        if r["error"]:
-            rows.append([r["id"], r["language"] or "–", f"error: {r['error']}", "", "", "", "", "", "", "", "", ""])
-            continue
-        rows.append([
-            r["id"], r["language"], _prf(r["participants"]), _prf(r["claims"]), _prf(r["denials"]),
-            _check(r["date"]), _check(r["location"]), _num(r["title"]), _num(r["quotes"]),
-            str(r["reasks"]), f"{r['tokens']:,}", f"{r['seconds']:.0f} s",
-        ])  # fmt: skip
-    h = headline(run)
+def _speakers(figure: QuoteSpeakerScore | QuoteSpeakerTotals | None) -> str:
+    if figure is None:
+        return "–"
+    return f"{figure.right}/{figure.matched}" + ("" if figure.share is None else f" ({figure.share:.2f})")
+
+
+def _case_row(case: CaseRun) -> list[str]:
+    score = case.score
+    if score is None:
+        return [case.case_id, case.language or "–", f"error: {case.error}", *[""] * (len(HEADER) - 3)]
+    tokens = case.usage.prompt_tokens + case.usage.completion_tokens
+    usage = [str(case.usage.reasks), f"{tokens:,}", f"{case.seconds:.0f} s"]
+    fields = [_prf(field) for field in _field_scores(score).values()]
+    event = [_check(score.event.date_correct), _check(score.event.location_correct), _num(score.event.title_similarity)]
+    quotes = [_num(score.quotes.share), _speakers(score.quote_speakers)]
+    return [case.case_id, case.language or "–", *fields, *event, *quotes, *usage]
+
+
+def _table_rows(run: EvalRun) -> tuple[list[str], list[list[str]]]:
+    rows = [_case_row(case) for case in run.cases]
+    suite, totals = run.suite, run.totals
     rows.append([
-        "**suite**", "", _prf(tuple(h[f"participants.{m}"] for m in ("precision", "recall", "f1"))),
-        _prf(tuple(h[f"claims.{m}"] for m in ("precision", "recall", "f1"))),
-        _prf(tuple(h[f"denials.{m}"] for m in ("precision", "recall", "f1"))),
-        _num(h["event.date_accuracy"]), _num(h["event.location_accuracy"]), _num(h["event.title_similarity"]),
-        _num(h["quotes.grounded_share"]), str(int(h["reasks"] or 0)), f"{int(h['tokens'] or 0):,}", f"{h['seconds']:.0f} s",
+        "**suite**", "", *(_prf(field) for field in _field_totals(suite).values()),
+        _num(suite.event.date_accuracy), _num(suite.event.location_accuracy), _num(suite.event.mean_title_similarity),
+        _num(suite.quotes.share), _speakers(suite.quote_speakers),
+        str(totals.reasks), f"{totals.prompt_tokens + totals.completion_tokens:,}", f"{run.seconds:.0f} s",
     ])  # fmt: skip
-    return header, rows
+    return list(HEADER), rows
 
 
-def rich_table(run: dict[str, Any]) -> Table:
+def rich_table(run: EvalRun) -> Table:
     header, rows = _table_rows(run)
-    prompt = run["prompt"]
-    table = Table(title=f"Eval: {run['model']} ({run['backend']}), prompt {prompt['template']} v{prompt['version']}")
+    prompt = run.prompt
+    table = Table(title=f"Eval: {run.model} ({run.backend}), prompt {prompt.template} v{prompt.version}")
     for index, name in enumerate(header):
         table.add_column(name, no_wrap=index == 0, overflow="fold")
     for row in rows:
@@ -109,17 +122,17 @@ def _md_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def markdown_report(run: dict[str, Any], baseline: dict[str, Any] | None = None) -> str:
+def markdown_report(run: EvalRun, baseline: EvalRun | None = None) -> str:
     """A report for people: scores per case and suite, then what was missed and what was extra."""
     header, rows = _table_rows(run)
-    totals = run["totals"]
+    totals = run.totals
     lines = [
-        f"# Evaluation: {run['model']}",
+        f"# Evaluation: {run.model}",
         "",
-        f"Backend {run['backend']} · prompt {run['prompt']['template']} v{run['prompt']['version']} "
-        f"(`{run['prompt']['sha256'][:12]}`) · {run['started_at']} · {totals['cases']} cases, "
-        f"{totals['schema_valid']} schema-valid, {totals['llm_calls']} LLM calls ({totals['cache_hits']} from cache), "
-        f"{totals['reasks']} re-asks · {run['seconds']:.0f} s",
+        f"Backend {run.backend} · prompt {run.prompt.template} v{run.prompt.version} "
+        f"(`{run.prompt.sha256[:12]}`) · {run.started_at.isoformat()} · {totals.cases} cases, "
+        f"{totals.schema_valid} schema-valid, {totals.llm_calls} LLM calls ({totals.cache_hits} from cache), "
+        f"{totals.reasks} re-asks · {run.seconds:.0f} s",
         "",
         "| " + " | ".join(header) + " |",
         "|" + "---|" * len(header),
@@ -128,52 +141,48 @@ def markdown_report(run: dict[str, Any], baseline: dict[str, Any] | None = None)
     if baseline is not None:
         lines += ["", "## Against the baseline", ""] + [f"- {line}" for line in baseline_lines(run, baseline)]
     lines += ["", "## Details", ""]
-    for case in run["cases"]:
-        lines.append(f"### {case['id']}")
-        if case["error"]:
-            lines += ["", f"Error: {case['error']}", ""]
+    for case in run.cases:
+        lines.append(f"### {case.case_id}")
+        if case.error or case.score is None:
+            lines += ["", f"Error: {case.error}", ""]
             continue
-        score = case["score"]
-        for name in FIELDS:
-            field = score[name]
-            missed = [_describe(name, m["item"]) for m in field["missed"]]
-            extra = [_describe(name, m["item"]) for m in field["extra"]]
-            if missed:
-                lines.append(f"- {name} missed: " + "; ".join(missed))
-            if extra:
-                lines.append(f"- {name} extra: " + "; ".join(extra))
-        event = score["event"]
-        if not event["date_correct"]:
-            lines.append(f"- date: predicted {event['predicted_date']!r}, gold {event['gold_date']!r}")
-        if not event["location_correct"]:
-            lines.append(f"- location: predicted {event['predicted_location']!r}, gold {event['gold_location']!r}")
+        lines += _details(case.score)
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _describe(name: str, item: dict[str, Any]) -> str:
-    if name == "participants":
-        return f"{item.get('name')} ({item.get('kind')})"
-    speaker = item.get("speaker")
-    speaker = " / ".join(speaker) if isinstance(speaker, list) else speaker
-    text = item.get("statement") or item.get("denied") or ""
+def _details(score: CaseScore) -> list[str]:
+    lines = []
+    for name, field in _field_scores(score).items():
+        missed = [_describe(m.item) for m in field.missed]
+        extra = [_describe(m.item) for m in field.extra]
+        if missed:
+            lines.append(f"- {name} missed: " + "; ".join(missed))
+        if extra:
+            lines.append(f"- {name} extra: " + "; ".join(extra))
+    event = score.event
+    if not event.date_correct:
+        lines.append(f"- date: predicted {event.predicted_date!r}, gold {event.gold_date!r}")
+    if not event.location_correct:
+        lines.append(f"- location: predicted {event.predicted_location!r}, gold {event.gold_location!r}")
+    for wrong in score.quote_speakers.wrong if score.quote_speakers else []:
+        gold = " / ".join(wrong.gold_speaker) if isinstance(wrong.gold_speaker, list) else wrong.gold_speaker
+        lines.append(_md_cell(f"- quote speaker: {wrong.speaker}, gold {gold}: “{wrong.quote}”")[:200])
+    return lines
+
+
+def _describe(item: GoldParticipant | GoldClaim | GoldDenial | Participant | Claim | Denial) -> str:
+    if isinstance(item, GoldParticipant | Participant):
+        return f"{item.name} ({item.kind})"
+    speaker = " / ".join(item.speaker) if isinstance(item.speaker, list) else item.speaker
+    text = item.statement if isinstance(item, GoldClaim | Claim) else item.denied
     return _md_cell(f"{speaker}: {text}")[:160]
-
-
-def load_run(path: str | Path) -> dict[str, Any]:
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise InputError(f"{path}: cannot read an eval run ({exc})") from None
-    if not isinstance(data, dict) or data.get("format") != 1 or "suite" not in data:
-        raise InputError(f"{path}: not an eval run written by summarizer eval")
-    return data
 
 
 _LOWER_IS_BETTER = {"reasks", "tokens", "seconds"}
 
 
-def baseline_lines(run: dict[str, Any], baseline: dict[str, Any]) -> list[str]:
+def baseline_lines(run: EvalRun, baseline: EvalRun) -> list[str]:
     """Per-figure deltas, then every case that got worse (and in which field)."""
     now, before = headline(run), headline(baseline)
     lines = []
@@ -185,21 +194,22 @@ def baseline_lines(run: dict[str, Any], baseline: dict[str, Any]) -> list[str]:
         worse = delta > 1e-9 if key in _LOWER_IS_BETTER else delta < -1e-9
         mark = " (worse)" if worse and key not in {"seconds", "tokens"} else ""
         lines.append(f"{key}: {old:.3f} → {value:.3f} ({delta:+.3f}){mark}")
-    old_cases = {r["id"]: r for r in case_rows(baseline)}
-    for row in case_rows(run):
-        old = old_cases.get(row["id"])
-        if old is None:
+    old_cases = {c.case_id: c for c in baseline.cases}
+    for case in run.cases:
+        old_case = old_cases.get(case.case_id)
+        if old_case is None:
             continue
-        if row["error"] and not old["error"]:
-            lines.append(f"case {row['id']} got worse: now fails ({row['error']})")
+        if case.error and not old_case.error:
+            lines.append(f"case {case.case_id} got worse: now fails ({case.error})")
             continue
+        f1, old_f1 = _case_f1(case), _case_f1(old_case)
         worse = [
-            f"{name} F1 {old[name][2]:.2f} → {row[name][2]:.2f}"
+            f"{name} F1 {old:.2f} → {new:.2f}"
             for name in FIELDS
-            if row[name][2] is not None and old[name][2] is not None and row[name][2] < old[name][2] - 1e-9
+            if (new := f1[name]) is not None and (old := old_f1[name]) is not None and new < old - 1e-9
         ]
         if worse:
-            lines.append(f"case {row['id']} got worse: " + ", ".join(worse))
+            lines.append(f"case {case.case_id} got worse: " + ", ".join(worse))
     return lines
 
 
@@ -220,15 +230,15 @@ def parse_thresholds(specs: list[str]) -> dict[str, float]:
     return thresholds
 
 
-def gate(run: dict[str, Any], thresholds: dict[str, float]) -> list[str]:
+def gate(run: EvalRun, thresholds: dict[str, float]) -> list[str]:
     """The thresholds the suite misses, as readable lines (empty: the gate passes)."""
-    figures = headline(run)
+    fields = _field_totals(run.suite)
     failures = []
     for name, minimum in thresholds.items():
-        value = figures[f"{name}.f1"]
-        if value is None or value < minimum:
+        value = fields[name].f1
+        if value < minimum:
             failures.append(f"{name} F1 {_num(value)} is below the minimum {minimum:.2f}")
-    if run["totals"]["errors"]:
+    if run.totals.errors:
         # A case without a score is not in the pooled figures, so it fails the run by itself.
-        failures.append(f"{run['totals']['errors']} case(s) could not be scored")
+        failures.append(f"{run.totals.errors} case(s) could not be scored")
     return failures

@@ -1,0 +1,110 @@
+"""An evaluation run as it is recorded, and the one place it is written to and read from JSON.
+
+A run file (``evals/runs/*.json``) is read back as a ``--baseline`` long after it was written,
+so the objects here are the file's format: fields are added with defaults, never renamed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_serializer, field_validator
+
+from summarizer.errors import InputError
+from summarizer.eval.results import CaseScore, SuiteFigures
+from summarizer.schema import Briefing, PromptRef, Usage
+
+RUN_FORMAT: Literal[1] = 1
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    @field_validator("seconds", check_fields=False)
+    @classmethod
+    def _rounded(cls, seconds: float) -> float:
+        return round(seconds, 2)  # what the file keeps, so a run reads the same before and after writing
+
+
+class CaseRun(_Record):
+    """One case's outcome: its briefing and score, or the error that prevented them."""
+
+    case_id: str = Field(alias="id")
+    gold_path: str = Field(alias="gold")
+    language: str | None = None
+    seconds: float = 0.0
+    error: str | None = None
+    schema_valid: bool = False  # a briefing was made
+    usage: Usage = Field(default_factory=Usage)
+    cache_hits: int = 0
+    score: CaseScore | None = None
+    briefing: Briefing | None = None
+
+
+class RunTotals(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    cases: int
+    schema_valid: int
+    errors: int
+    prompt_tokens: int
+    completion_tokens: int
+    llm_calls: int
+    reasks: int
+    cache_hits: int
+
+    @classmethod
+    def of(cls, cases: Sequence[CaseRun]) -> RunTotals:
+        return cls(
+            cases=len(cases),
+            schema_valid=sum(c.schema_valid for c in cases),
+            errors=sum(c.error is not None for c in cases),
+            prompt_tokens=sum(c.usage.prompt_tokens for c in cases),
+            completion_tokens=sum(c.usage.completion_tokens for c in cases),
+            llm_calls=sum(c.usage.llm_calls for c in cases),
+            reasks=sum(c.usage.reasks for c in cases),
+            cache_hits=sum(c.cache_hits for c in cases),
+        )
+
+
+class EvalRun(_Record):
+    """A whole suite run: settings, totals, the pooled scores and every case."""
+
+    format: Literal[1] = RUN_FORMAT
+    started_at: dt.datetime
+    model: str
+    backend: str
+    endpoint: str
+    prompt: PromptRef
+    seconds: float
+    totals: RunTotals
+    suite: SuiteFigures  # pooled over the cases that have a score
+    cases: list[CaseRun]
+
+    @field_serializer("started_at")
+    def _iso(self, started_at: dt.datetime) -> str:
+        return started_at.isoformat()
+
+
+def run_json(run: EvalRun) -> str:
+    """The run file's text."""
+    return json.dumps(run.model_dump(mode="json", by_alias=True), indent=1, ensure_ascii=False) + "\n"
+
+
+def load_run(path: str | Path) -> EvalRun:
+    """A run file read back, e.g. as a ``--baseline``; a one-line ``InputError`` if it is not one."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{path}: cannot read an eval run ({exc})") from None
+    try:
+        return EvalRun.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in first["loc"]).lstrip(".")
+        problem = f"{where}: {first['msg']}" if where else first["msg"]
+        raise InputError(f"{path}: not an eval run written by summarizer eval ({problem})") from None
