@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from summarizer.export.digest import digest_markdown
     from summarizer.export.html import briefing_html
-    from summarizer.export.inputs import ArticleMismatchError, check_article, load_briefing, parse_briefing
+    from summarizer.export.inputs import ArticleMismatchError, check_article, load_briefing, parse_briefing, read_article_text
     from summarizer.export.markdown import briefing_markdown
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "digest_markdown",
     "load_briefing",
     "parse_briefing",
+    "read_article_text",
 ]
 
 _HOMES = {
@@ -47,6 +48,7 @@ _HOMES = {
     "check_article": "summarizer.export.inputs",
     "load_briefing": "summarizer.export.inputs",
     "parse_briefing": "summarizer.export.inputs",
+    "read_article_text": "summarizer.export.inputs",
     "briefing_markdown": "summarizer.export.markdown",
     "digest_markdown": "summarizer.export.digest",
     "briefing_html": "summarizer.export.html",

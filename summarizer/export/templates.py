@@ -50,9 +50,7 @@ def _environment(directory: str, autoescape: bool, finalize: Callable[[Any], Any
     )
 
 
-def render_template(
-    template: str, *, autoescape: bool, finalize: Callable[[Any], Any] | None = None, **variables: Any
-) -> str:
+def render_template(template: str, *, autoescape: bool, finalize: Callable[[Any], Any] | None = None, **variables: Any) -> str:
     """Render one template of the export folder; a broken template is one ``ConfigError`` line naming its file."""
     directory = templates_dir()
     try:
