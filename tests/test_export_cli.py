@@ -1,4 +1,4 @@
-"""Tests for summarizer.cli_export: the ``export`` command, through an argparse parser of its own.
+"""Tests for summarizer.cli.export: the ``export`` command, through an argparse parser of its own.
 
 Bad input must end as one ``InputError`` line naming the file (the main CLI prints it and exits
 2), and an output file must be complete or untouched, never half-written.
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from summarizer import cli_export
+from summarizer.cli import export as cli_export
 from summarizer.errors import ConfigError, InputError, SummarizerError
 from summarizer.export import briefing_html, briefing_markdown, digest_markdown, load_briefing
 
@@ -184,12 +184,12 @@ def test_output_to_a_directory_is_refused(tmp_path: Path) -> None:
 
 
 def test_main_cli_prints_one_line_and_exits_2(tmp_path: Path) -> None:
-    """Through the real entry point, once summarizer/cli.py dispatches to cli_export."""
+    """Through the real entry point, once summarizer.cli dispatches to summarizer.cli.export."""
     from summarizer.cli import build_parser
 
     commands = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
     if "export" not in commands.choices:
-        pytest.skip("summarizer/cli.py does not register the export command yet (cli_export.register)")
+        pytest.skip("summarizer.cli does not register the export command yet (summarizer.cli.export.register)")
     bad = write(tmp_path, "bad.json", "[]")
     done = subprocess.run([sys.executable, "-m", "summarizer.cli", "export", str(bad)], capture_output=True, text=True,
                           cwd=ROOT, timeout=60, check=False)

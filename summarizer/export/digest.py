@@ -18,8 +18,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from summarizer.export import BriefingView, build_view
 from summarizer.export.markdown import MdSafe, heading, render_markdown
+from summarizer.export.view import BriefingView, build_view
 from summarizer.names import name_key
 from summarizer.schema import UNNAMED_SOURCE, Briefing
 

@@ -14,17 +14,17 @@ count UTF-16 units and would drift after the first emoji or astral character.
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from html import escape
 
-import jinja2
 from markupsafe import Markup
 
 from summarizer.errors import ConfigError
-from summarizer.export import ItemView, build_view, check_article, read_asset, templates_dir
+from summarizer.export.inputs import check_article
+from summarizer.export.templates import read_asset, render_template, templates_dir
+from summarizer.export.view import ItemView, build_view
 from summarizer.schema import Briefing
 
 __all__ = ["Highlight", "briefing_html", "highlight_article"]
@@ -88,18 +88,6 @@ def highlight_article(text: str, highlights: list[Highlight]) -> Markup:
     return Markup("".join(out))
 
 
-@functools.lru_cache(maxsize=4)
-def _environment(directory: str) -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(directory),
-        autoescape=True,  # every string from the briefing is article or model text
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-
-
 def _csp_hash(script: str) -> str:
     return "sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
 
@@ -123,18 +111,16 @@ def briefing_html(briefing: Briefing, article_text: str) -> str:
             item.span_key = h.key
     script = read_asset("briefing.js")
     css = read_asset("briefing.css")
-    directory = templates_dir()
     # Inlined verbatim, so they must not be able to end their own element.
     if "</script" in script.lower() or "</style" in css.lower():
-        raise ConfigError(f"{directory}: briefing.js or briefing.css contains a closing </script> or </style> tag")
-    try:
-        return _environment(str(directory)).get_template("briefing.html.j2").render(
-            b=view,
-            article=highlight_article(article_text, highlights),
-            highlights=highlights,
-            css=Markup(css),
-            script=Markup(script),
-            script_hash=_csp_hash(script),
-        )
-    except jinja2.TemplateError as exc:
-        raise ConfigError(f"{directory / 'briefing.html.j2'}: {exc}") from None
+        raise ConfigError(f"{templates_dir()}: briefing.js or briefing.css contains a closing </script> or </style> tag")
+    return render_template(
+        "briefing.html.j2",
+        autoescape=True,  # every string from the briefing is article or model text
+        b=view,
+        article=highlight_article(article_text, highlights),
+        highlights=highlights,
+        css=Markup(css),
+        script=Markup(script),
+        script_hash=_csp_hash(script),
+    )

@@ -10,14 +10,12 @@ therefore cannot forget to escape, which is the same guarantee autoescape gives 
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import Any
 
-import jinja2
-
-from summarizer.errors import ConfigError
-from summarizer.export import build_view, check_article, templates_dir
+from summarizer.export.inputs import check_article
+from summarizer.export.templates import render_template
+from summarizer.export.view import build_view
 from summarizer.schema import Briefing
 
 __all__ = ["MdSafe", "briefing_markdown", "md_escape", "render_markdown"]
@@ -80,26 +78,9 @@ def _finalize(value: Any) -> str:
     return md_escape(value)
 
 
-@functools.lru_cache(maxsize=4)
-def _environment(directory: str) -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(directory),
-        autoescape=False,
-        finalize=_finalize,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-
-
 def render_markdown(template: str, **variables: Any) -> str:
     """Render one Markdown template of ``prompts/export/``, tidied so plain-text readers see no noise."""
-    directory = templates_dir()
-    try:
-        text = _environment(str(directory)).get_template(template).render(**variables)
-    except jinja2.TemplateError as exc:
-        raise ConfigError(f"{directory / template}: {exc}") from None
+    text = render_template(template, autoescape=False, finalize=_finalize, **variables)
     lines = [line.rstrip() for line in text.splitlines()]  # trailing spaces would be hard line breaks
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip("\n") + "\n"
 

@@ -1,13 +1,12 @@
 """``summarize`` over many articles: the progress bar and the run summary around :mod:`summarizer.batch`.
 
-Kept apart from :mod:`summarizer.cli`, which decides whether a ``summarize`` call is a batch (a
-folder, a glob pattern or several files) and hands it here.
+Part of the ``summarize`` command: :func:`summarizer.cli.summarize.input_kind` decides that a
+call is a batch (a folder, a glob pattern or several files) and hands it here.
 """
 
 from __future__ import annotations
 
 import argparse
-import glob
 import signal
 from pathlib import Path
 from types import FrameType
@@ -29,6 +28,7 @@ from rich.table import Table
 from rich.text import Text
 
 from summarizer.batch import ArticleResult, Batch, BatchSummary, find_articles
+from summarizer.cli.summarize import STDIN
 from summarizer.errors import InputError
 
 if TYPE_CHECKING:
@@ -46,16 +46,8 @@ class _RateColumn(ProgressColumn):
         return Text(f"{done / elapsed * 60:.1f}/min" if done and elapsed else "–/min", style="cyan")
 
 
-def is_batch(args: argparse.Namespace) -> bool:
-    """Several articles, a folder, or a glob pattern (that is not itself a file name)."""
-    if len(args.articles) > 1:
-        return True
-    path = Path(args.articles[0])
-    return path.is_dir() or (not path.exists() and glob.has_magic(args.articles[0]))
-
-
 def check_batch_options(args: argparse.Namespace) -> None:
-    if "-" in args.articles:
+    if STDIN in args.articles:
         raise InputError("standard input (-) cannot be part of a batch; give files or folders")
     if not args.output:
         raise InputError("several articles need an output folder: -o FOLDER (one briefing JSON per article)")
@@ -70,7 +62,8 @@ def _sigterm_as_interrupt(_signum: int, _frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
-def run_batch(args: argparse.Namespace, settings: Settings, options: Options, err: Console) -> int:
+def run(args: argparse.Namespace, settings: Settings, options: Options, err: Console) -> int:
+    """Summarize every article the arguments name into ``-o FOLDER``: 1 when some failed, 0 otherwise."""
     from summarizer.pipeline import Summarizer
 
     check_batch_options(args)

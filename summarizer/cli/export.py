@@ -1,10 +1,9 @@
 """The ``export`` command: briefing JSON files to Markdown, a Markdown digest, or an HTML view.
 
-Kept apart from :mod:`summarizer.cli` so the main CLI only has to call :func:`register` and
-:func:`run`. Export never starts a model: it reads briefings that ``summarize -o`` wrote.
-Every problem a user can cause (a missing or non-briefing file, a flag combination that cannot
-work) is raised as a :class:`~summarizer.errors.SummarizerError` with one line naming the file
-or flag; the main CLI prints it and exits 2.
+Export never starts a model: it reads briefings that ``summarize -o`` wrote, through
+:mod:`summarizer.export`. Every problem a user can cause (a missing or non-briefing file, a flag
+combination that cannot work) is raised as a :class:`~summarizer.errors.SummarizerError` with
+one line naming the file or flag; :func:`summarizer.cli.main` prints it and exits 2.
 """
 
 from __future__ import annotations
@@ -13,7 +12,6 @@ import argparse
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 from summarizer.errors import ConfigError, InputError
 
@@ -21,9 +19,8 @@ FORMATS = ("md", "html")
 _SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
 
 
-def register(subparsers: Any) -> None:
-    """Add the ``export`` subcommand to the main CLI's subparsers (``parser.add_subparsers()``)."""
-    export = subparsers.add_parser(
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
         "export",
         help="turn briefing JSON into Markdown (one file: a briefing; several: a digest) or an HTML view",
         description=(
@@ -32,20 +29,20 @@ def register(subparsers: Any) -> None:
             "with the article's quotes highlighted (it needs the article: --article)."
         ),
     )
-    export.add_argument("briefings", nargs="+", metavar="BRIEFING", help="briefing JSON file(s)")
-    export.add_argument("-o", "--output", help="write here (atomically) instead of standard output")
-    export.add_argument(
+    parser.add_argument("briefings", nargs="+", metavar="BRIEFING", help="briefing JSON file(s)")
+    parser.add_argument("-o", "--output", help="write here (atomically) instead of standard output")
+    parser.add_argument(
         "--format", choices=FORMATS, help="md or html (default: from the --output suffix, .html/.htm meaning html; else md)"
     )
-    export.add_argument(
+    parser.add_argument(
         "--article",
         metavar="PATH",
         help="the article the briefing was made from (required for html; with md, quote positions are checked against it)",
     )
-    export.add_argument(
+    parser.add_argument(
         "--title", help="title of a digest of several briefings (default 'News digest'; one briefing keeps its headline)"
     )
-    export.set_defaults(handler=run)
+    parser.set_defaults(handler=run)
 
 
 def output_format(args: argparse.Namespace) -> str:
@@ -66,7 +63,7 @@ def _labels(paths: list[str]) -> list[str]:
 
 def render(args: argparse.Namespace) -> str:
     """The exported document for parsed ``export`` arguments."""
-    from summarizer.export import ArticleMismatchError, load_briefing
+    from summarizer.export import ArticleMismatchError, load_briefing, read_article_text
 
     fmt = output_format(args)
     paths = list(args.briefings)
@@ -85,13 +82,7 @@ def render(args: argparse.Namespace) -> str:
 
         return digest_markdown(list(zip(_labels(paths), briefings, strict=True)), title=args.title)
 
-    article_text = None
-    if args.article:
-        from summarizer.article import load_article
-
-        # Loaded exactly as 'summarize' loads it (decoding, HTML extraction, normalisation), so the
-        # text and its sha256 are the ones the briefing's offsets refer to.
-        article_text = load_article(args.article).text
+    article_text = read_article_text(args.article) if args.article else None
     try:
         if fmt == "html":
             from summarizer.export import briefing_html
@@ -106,10 +97,10 @@ def render(args: argparse.Namespace) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run ``summarizer export``; errors propagate as SummarizerError for the main CLI to print."""
+    """Run ``summarizer export``; errors propagate as SummarizerError for :func:`summarizer.cli.main` to print."""
     text = render(args)
     if args.output:
-        from summarizer.files import write_atomically  # imported here: summarizer.cli imports this module
+        from summarizer.files import write_atomically
 
         write_atomically(args.output, text)
         print(f"wrote {args.output}", file=sys.stderr)

@@ -1,0 +1,86 @@
+"""The ``eval`` command: summarize a suite's articles and score the briefings against its gold files.
+
+The scoring, the reports and the quality gate are :mod:`summarizer.eval`'s; this module finds the
+gold files, shows progress, writes the run's JSON and Markdown and sets the exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from summarizer.cli.options import add_backend_options, options, settings
+from summarizer.errors import InputError
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("eval", help="score briefings against hand-written gold files")
+    parser.add_argument("targets", nargs="*", default=["evals"], help="suite folders or gold files (default: evals)")
+    parser.add_argument("--baseline", help="an earlier run's JSON: print per-figure deltas and cases that got worse")
+    parser.add_argument(
+        "--min-f1", action="append", default=[], metavar="FIELD=VALUE",
+        help="fail (exit 1) when the suite's F1 for participants, claims, denials (or all) is below VALUE",
+    )  # fmt: skip
+    parser.add_argument("--out", default="evals/runs", help="folder for the run's JSON and Markdown (default evals/runs)")
+    parser.add_argument("--no-cache", action="store_true", help="ask the model again instead of reusing cached replies")
+    add_backend_options(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``summarizer eval``: 1 when a ``--min-f1`` gate fails; errors propagate as SummarizerError."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from summarizer.eval.gold import discover
+    from summarizer.eval.report import gate, markdown_report, parse_thresholds, rich_table
+    from summarizer.eval.runfile import load_run, run_json
+    from summarizer.eval.runner import run_suite
+    from summarizer.files import cache_dir, check_writable, write_atomically
+    from summarizer.llm.cache import CompletionCache
+    from summarizer.pipeline import Summarizer
+
+    err = Console(stderr=True)
+    thresholds = parse_thresholds(args.min_f1)
+    baseline = load_run(args.baseline) if args.baseline else None
+    targets = [Path(t) for t in args.targets]
+    for target in targets:
+        if not target.exists():
+            raise InputError(f"{target}: no such suite folder or gold file")
+    paths = discover(targets)
+    if not paths:
+        raise InputError(f"{', '.join(args.targets)}: no gold files (expected gold/*.yaml in a suite folder)")
+    out = Path(args.out)
+    check_writable(out / "probe.json")
+    cache = None if args.no_cache else CompletionCache(cache_dir() / "completions")
+    progress = Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err
+    )
+    with progress, Summarizer(settings=settings(args), options=options(args)) as summarizer:
+        task = progress.add_task("starting", total=len(paths))
+        result = run_suite(
+            targets,
+            summarizer,
+            cache=cache,
+            on_case=lambda case_id: progress.update(task, description=case_id),
+            on_done=lambda _case: progress.advance(task),
+        )
+    stamp = result.started_at.strftime("%Y%m%dT%H%M%SZ")
+    name = f"{stamp}-{''.join(c if c.isalnum() or c in '.-' else '_' for c in result.model)}"
+    write_atomically(out / f"{name}.json", run_json(result))
+    write_atomically(out / f"{name}.md", markdown_report(result, baseline))
+    Console().print(rich_table(result))
+    if baseline is not None:
+        from summarizer.eval.report import baseline_lines
+
+        for line in baseline_lines(result, baseline):
+            Console().print(("[red]" if "worse" in line else "") + line, markup="worse" in line, highlight=False)
+    for case in result.cases:
+        if case.error:
+            err.print(f"case {case.case_id}: {case.error}", style="yellow", markup=False, highlight=False)
+    err.print(f"wrote {out / name}.json and .md", style="dim")
+    failures = gate(result, thresholds)
+    for failure in failures:
+        print(f"summarizer: quality gate: {failure}", file=sys.stderr)
+    return 1 if failures else 0

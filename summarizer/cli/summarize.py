@@ -1,0 +1,120 @@
+"""The ``summarize`` command: one article to a briefing, or many (a batch) to a folder of briefings.
+
+What the ARTICLE arguments name is decided in :func:`input_kind`, and the one article of a
+single run is read in :func:`read_article`: a new kind of input goes in those two functions. A
+batch (folders, glob patterns, several files) goes on in :mod:`summarizer.cli.summarize_batch`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from summarizer.cli.options import add_backend_options, options, positive, settings
+from summarizer.errors import InputError
+
+if TYPE_CHECKING:
+    from summarizer.article import Article
+
+STDIN = "-"
+InputKind = Literal["batch", "stdin", "file"]
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "summarize",
+        help="summarize an article (text or HTML file, or - for stdin), or many: folders, glob patterns, several files",
+    )
+    parser.add_argument(
+        "articles", nargs="+", metavar="ARTICLE",
+        help="an article file, - for standard input, or (a batch) folders, glob patterns and several files",
+    )  # fmt: skip
+    parser.add_argument("--json", action="store_true", help="print the briefing as JSON instead of the rich view")
+    parser.add_argument(
+        "-o", "--output", help="also write the briefing as JSON to this file; for a batch, the folder for the briefings"
+    )
+    parser.add_argument("--markdown", metavar="FILE", help="also write the briefing as Markdown to this file")
+    parser.add_argument("--lang", default="en", help="language of statements and summary (ISO 639-1, default en)")
+    parser.add_argument(
+        "--concurrency", type=positive, default=1,
+        help="articles summarized at once in a batch (the embedded model gets as many slots; default 1)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--chunk-tokens", type=positive, metavar="N",
+        help="split articles longer than N tokens into parts (default: what the model's context allows)",
+    )  # fmt: skip
+    add_backend_options(parser)
+    parser.set_defaults(handler=run)
+
+
+def input_kind(sources: Sequence[str]) -> InputKind:
+    """A batch (several articles, a folder, or a glob pattern that is not itself a file name), stdin, or one file."""
+    path = Path(sources[0])
+    if len(sources) > 1 or path.is_dir() or (not path.exists() and glob.has_magic(sources[0])):
+        return "batch"
+    return "stdin" if sources[0] == STDIN else "file"
+
+
+def read_article(kind: InputKind, source: str) -> Article:
+    """The article of a one-article run, normalised the same way whatever it came from."""
+    from summarizer.article import article_from_text, load_article
+
+    if kind == "stdin":
+        return article_from_text(_read_stdin(), source="<stdin>")
+    return load_article(source)
+
+
+def _read_stdin() -> str:
+    from summarizer.article import DEFAULT_MAX_BYTES, decode_bytes
+    from summarizer.files import format_size
+
+    data = sys.stdin.buffer.read(DEFAULT_MAX_BYTES + 1)  # never more than the limit, however much is piped
+    if len(data) > DEFAULT_MAX_BYTES:
+        limit = format_size(DEFAULT_MAX_BYTES)
+        raise InputError(f"<stdin>: input is too large: more than {limit}, the limit is {limit}")
+
+    return decode_bytes(data, name="<stdin>")[0]
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``summarizer summarize``; errors propagate as SummarizerError for :func:`summarizer.cli.main` to print."""
+    from rich.console import Console
+
+    from summarizer.files import check_writable, write_atomically
+    from summarizer.pipeline import Summarizer
+    from summarizer.prompts import language_name
+    from summarizer.render import print_briefing
+
+    err = Console(stderr=True)
+    language_name(args.lang)
+    kind = input_kind(args.articles)
+    if kind == "batch":
+        from summarizer.cli import summarize_batch
+
+        return summarize_batch.run(args, settings(args), options(args), err)
+    for path in (args.output, args.markdown):
+        if path:
+            check_writable(path)
+    article = read_article(kind, args.articles[0])
+    connection, pipeline = settings(args), options(args)
+    with err.status("Starting the model…") as status, Summarizer(settings=connection, language=args.lang, options=pipeline) as summarizer:
+        status.update(f"Reading the article ({article.chars:,} characters)…")
+        briefing = summarizer.summarize(article, progress=lambda step: status.update(f"Asking the model: {step}…"))
+    text = briefing.model_dump_json(indent=2)
+    if args.output:
+        write_atomically(args.output, text + "\n")
+        err.print(f"wrote {args.output}", style="dim")
+    if args.markdown:
+        from summarizer.export import briefing_markdown
+
+        write_atomically(args.markdown, briefing_markdown(briefing, article.text))
+        err.print(f"wrote {args.markdown}", style="dim")
+    if args.json:
+        sys.stdout.write(text + "\n")
+    else:
+        print_briefing(briefing, Console())
+    return 0
