@@ -101,9 +101,9 @@ def run(args: argparse.Namespace) -> int:
             check_writable(path)
     article = read_article(kind, args.articles[0])
     connection, pipeline = settings(args), options(args)
-    with err.status("Starting the model…") as status, Summarizer(settings=connection, language=args.lang, options=pipeline) as summarizer:
+    with err.status("Starting the model…") as status, Summarizer(settings=connection, language=args.lang, options=pipeline) as s:
         status.update(f"Reading the article ({article.chars:,} characters)…")
-        briefing = summarizer.summarize(article, progress=lambda step: status.update(f"Asking the model: {step}…"))
+        briefing = s.summarize(article, progress=lambda step: status.update(f"Asking the model: {step}…"))
     text = briefing.model_dump_json(indent=2)
     if args.output:
         write_atomically(args.output, text + "\n")
