@@ -25,22 +25,17 @@ import threading
 from collections import Counter
 from typing import Any
 
+import seed_script
 from fakeserver import Action, Response, reply
 from seed_script import ACCUSATION, ACCUSER, DENIAL_SENTENCE, DENIERS, EVENT, REPORTED_SENTENCE_START, SEED
 
 PROMPT_TOKENS = 100  # usage reported with every fake reply
 COMPLETION_TOKENS = 10
 
-COUNTRIES = [
-    {"name": "Russia", "role": "Putin's country, accused of receiving weapons", "aliases": ["Russia", "Mosca"]},
-    {"name": "North Korea", "role": "Host of the visit, accused of supplying weapons",
-     "aliases": ["Corea del Nord", "Pyongyang"]},
-    {"name": "United States", "role": "Accuses North Korea of arming Russia", "aliases": ["Stati Uniti", "Usa"]},
-]
-PEOPLE = [
-    {"name": "Vladimir Putin", "role": "President of Russia", "aliases": ["Vladimir Putin", "Putin"]},
-    {"name": "Kim Jong-un", "role": "Leader of North Korea", "aliases": ["Kim Jong-un", "Kim"]},
-]
+# The names the seed's deniers and accuser go by, as aliases: the wire fake cannot resolve mentions.
+DENIER_ALIASES = {"Russia": "Mosca", "North Korea": "Pyongyang", "United States": "Usa"}
+COUNTRIES = [{**c, "aliases": [*c["aliases"], DENIER_ALIASES[c["name"]]]} for c in seed_script.COUNTRIES]
+PEOPLE = seed_script.PEOPLE
 PARTICIPANTS = {"CountriesReply": COUNTRIES, "PeopleReply": PEOPLE, "OrganizationsReply": [], "GroupsReply": []}
 QUOTE_MARKS = "“”«»"
 STATEMENT = "The speaker comments on relations between Russia and North Korea."
