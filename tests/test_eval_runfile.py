@@ -49,11 +49,12 @@ def test_an_old_run_reads_back_with_nothing_lost(path: Path) -> None:
 
 
 def test_the_newest_run_file_is_written_again_byte_for_byte() -> None:
-    """Byte for byte once the figures added since (null in an old file) are taken out again."""
-    again = json.loads(run_json(load_run(NEWEST)))
-    assert again["suite"].pop("quote_speakers") is None
-    for case in again["cases"]:
-        assert case["score"].pop("quote_speakers") is None
+    """Byte for byte once the figures added since (null where the file predates them) are taken out again."""
+    original, again = raw(NEWEST), json.loads(run_json(load_run(NEWEST)))
+    if "quote_speakers" not in original["suite"]:
+        assert again["suite"].pop("quote_speakers") is None
+        for case in again["cases"]:
+            assert case["score"].pop("quote_speakers") is None
     assert json.dumps(again, indent=1, ensure_ascii=False) + "\n" == NEWEST.read_text(encoding="utf-8")
 
 
