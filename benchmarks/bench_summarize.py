@@ -15,7 +15,7 @@ import statistics
 import time
 from pathlib import Path
 
-from summarizer.article import load_article
+from summarizer.ingest import load_article
 from summarizer.pipeline import Summarizer
 from summarizer.providers import Settings
 

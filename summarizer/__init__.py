@@ -21,8 +21,8 @@ __all__ = [
 ]  # fmt: skip
 
 if TYPE_CHECKING:
-    from summarizer.article import load_article
     from summarizer.batch import Batch, find_articles
+    from summarizer.ingest import load_article
     from summarizer.pipeline import Options, Summarizer, summarize
     from summarizer.providers import Provider, Settings, open_provider
     from summarizer.schema import Briefing
@@ -37,7 +37,7 @@ _LAZY = {
     "Briefing": "summarizer.schema",
     "Batch": "summarizer.batch",
     "find_articles": "summarizer.batch",
-    "load_article": "summarizer.article",
+    "load_article": "summarizer.ingest",
 }
 
 

@@ -28,10 +28,10 @@ from typing import Literal
 
 from pydantic import ValidationError
 
-from summarizer.article import Article, load_article
 from summarizer.cost import price_of
 from summarizer.errors import BackendError, InputError, SummarizerError
 from summarizer.files import write_atomically
+from summarizer.ingest import Article, load_article
 from summarizer.llm import CallLog
 from summarizer.llm.cache import CompletionCache
 from summarizer.pipeline import Summarizer

@@ -1,4 +1,4 @@
-"""Tests for summarizer.article and summarizer.html_text: turning files into article text.
+"""Tests for summarizer.ingest: turning files into article text (decoding, cleaning, HTML).
 
 Inputs are real files written into ``tmp_path``; expected values are computed here
 independently of the module (hashes, decoded strings), so a regression in decoding or
@@ -23,15 +23,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import summarizer.files as files_module
-from summarizer.article import (
+from summarizer.errors import InputError, SummarizerError
+from summarizer.ingest import (
     DEFAULT_MAX_BYTES,
     Article,
     article_from_text,
     decode_bytes,
     load_article,
 )
-from summarizer.errors import InputError, SummarizerError
-from summarizer.html_text import extract_text
+from summarizer.ingest.html import extract_text
 
 SEED_ARTICLE = Path(__file__).resolve().parent.parent / "seeds" / "000_ba58efed2f2f0b1f.txt"
 
@@ -84,7 +84,7 @@ def refused(path: Path, *fragments: str, max_bytes: int = DEFAULT_MAX_BYTES) -> 
 
 
 class ReadSpy:
-    """Stands in for ``open`` inside summarizer.article and records every read."""
+    """Stands in for ``open`` inside summarizer.ingest and records every read."""
 
     def __init__(self) -> None:
         self.reads: list[tuple[int, int]] = []  # (size requested, bytes returned)

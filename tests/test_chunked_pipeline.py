@@ -23,9 +23,9 @@ from fakemodel import FakeModel
 from fakeserver import FakeServer, respond
 from seed_script import DENIAL_SENTENCE, EVENT, SCRIPT, SEED, choices
 
-from summarizer.article import Article, article_from_text, load_article
 from summarizer.chunking import estimate_tokens
 from summarizer.errors import InputError
+from summarizer.ingest import Article, article_from_text, load_article
 from summarizer.names import name_key
 from summarizer.pipeline import Options, Summarizer, summarize_with
 from summarizer.pipeline.ask import Question

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 import yaml
 
-from summarizer.article import load_article
 from summarizer.errors import InputError
 from summarizer.eval.gold import GoldCase, discover, load_case, load_cases, names_of, suite_dir_of
+from summarizer.ingest import load_article
 
 ARTICLE = (
     "Il presidente russo Vladimir Putin è a Pyongyang per incontrare il leader nordcoreano Kim Jong-un.\r\n"

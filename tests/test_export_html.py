@@ -19,9 +19,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from summarizer.article import load_article
 from summarizer.export import ArticleMismatchError, briefing_html, load_briefing
 from summarizer.export.html import Highlight, highlight_article
+from summarizer.ingest import load_article
 from summarizer.schema import Briefing
 
 ROOT = Path(__file__).resolve().parent.parent

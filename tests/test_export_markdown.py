@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from summarizer.article import load_article
 from summarizer.export import ArticleMismatchError, briefing_markdown, check_article, load_briefing
 from summarizer.export.markdown import md_escape
 from summarizer.grounding import locate_quote
+from summarizer.ingest import load_article
 from summarizer.schema import Briefing
 
 ROOT = Path(__file__).resolve().parent.parent

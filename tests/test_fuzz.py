@@ -1,6 +1,6 @@
 """Property-based fuzzing of the two places where untrusted text enters the program.
 
-* The input loader (:mod:`summarizer.article`): for ANY bytes or string it either returns an
+* The input loader (:mod:`summarizer.ingest`): for ANY bytes or string it either returns an
   ``Article`` that keeps its invariants, or raises ``InputError`` with a one-line message;
   never another exception. Valid text comes back equal to the input modulo the documented
   normalisation (line endings, stray C0 controls, the surrounding whitespace and BOMs).
@@ -25,10 +25,10 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from summarizer.article import Article, article_from_text, decode_bytes, load_article
 from summarizer.errors import InputError
 from summarizer.grounding import QuoteLocator, locate_quote, normalise
-from summarizer.html_text import extract_text
+from summarizer.ingest import Article, article_from_text, decode_bytes, load_article
+from summarizer.ingest.html import extract_text
 
 # Reproducible in CI: the same examples on every run, nothing read from or written to a database.
 _PROFILE = settings(deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow])
@@ -130,7 +130,7 @@ FORBIDDEN_IN_ARTICLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 
 
 def documented_normalisation(decoded: str, *, html: bool = False) -> str:
-    """What ``summarizer.article`` documents it does to decoded text, restated independently.
+    """What ``summarizer.ingest`` documents it does to decoded text, restated independently.
 
     Line endings become ``\n``; stray C0 and C1 controls, DEL, bidi overrides, embeddings and
     isolates and byte-order marks are dropped, form feed and vertical tab become line breaks; an

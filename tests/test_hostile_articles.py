@@ -57,10 +57,10 @@ from fakemodel import request_schema, task_message
 from fakeserver import Action, FakeServer, RecordedRequest, reply, respond, status
 
 import summarizer.files as files_module
-from summarizer.article import DEFAULT_MAX_BYTES, load_article
 from summarizer.errors import InputError
 from summarizer.grounding import normalise
-from summarizer.html_text import extract_text
+from summarizer.ingest import DEFAULT_MAX_BYTES, load_article
+from summarizer.ingest.html import extract_text
 from summarizer.prompts import default_prompts, fence_for
 from summarizer.quotes import find_direct_quotes
 from summarizer.schema import UNNAMED_SOURCE, Briefing

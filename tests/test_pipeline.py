@@ -14,8 +14,8 @@ import jsonschema
 import pytest
 from seed_script import ACCUSATION, DENIAL_SENTENCE, EVENT, SCRIPT, SEED
 
-from summarizer.article import Article, load_article
 from summarizer.errors import ExtractionError
+from summarizer.ingest import Article, load_article
 from summarizer.pipeline import summarize_with
 from summarizer.schema import UNNAMED_SOURCE, Briefing, briefing_json_schema
 from summarizer.testing import CUT_OFF, ScriptedModel

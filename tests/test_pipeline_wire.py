@@ -13,8 +13,8 @@ from fakemodel import COMPLETION_TOKENS, PROMPT_TOKENS, SEED, FakeModel
 from fakeserver import FakeServer, respond, status
 from test_pipeline import EXPECTED_PARTICIPANTS, assert_grounded
 
-from summarizer.article import Article, load_article
 from summarizer.errors import SummarizerError
+from summarizer.ingest import Article, load_article
 from summarizer.llm import LLM, RetryPolicy
 from summarizer.pipeline import Options, Summarizer
 from summarizer.providers import Settings, open_provider

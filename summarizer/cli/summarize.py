@@ -18,7 +18,7 @@ from summarizer.cli.options import add_backend_options, options, positive, setti
 from summarizer.errors import InputError
 
 if TYPE_CHECKING:
-    from summarizer.article import Article
+    from summarizer.ingest import Article
 
 STDIN = "-"
 InputKind = Literal["batch", "stdin", "file"]
@@ -61,7 +61,7 @@ def input_kind(sources: Sequence[str]) -> InputKind:
 
 def read_article(kind: InputKind, source: str) -> Article:
     """The article of a one-article run, normalised the same way whatever it came from."""
-    from summarizer.article import article_from_text, load_article
+    from summarizer.ingest import article_from_text, load_article
 
     if kind == "stdin":
         return article_from_text(_read_stdin(), source="<stdin>")
@@ -69,8 +69,8 @@ def read_article(kind: InputKind, source: str) -> Article:
 
 
 def _read_stdin() -> str:
-    from summarizer.article import DEFAULT_MAX_BYTES, decode_bytes
     from summarizer.files import format_size
+    from summarizer.ingest import DEFAULT_MAX_BYTES, decode_bytes
 
     data = sys.stdin.buffer.read(DEFAULT_MAX_BYTES + 1)  # never more than the limit, however much is piped
     if len(data) > DEFAULT_MAX_BYTES:

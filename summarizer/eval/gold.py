@@ -17,7 +17,7 @@ cannot change:
   ``location: Rome`` means ``[Rome]``, and an unquoted ``date: 2024-06-19`` (which YAML turns into
   a date object) means the ISO string; writing these the other way round changes nothing.
 
-The article is loaded with :func:`summarizer.article.load_article`, so the text (and every
+The article is loaded with :func:`summarizer.ingest.load_article`, so the text (and every
 offset into it) is the one the pipeline summarises. Every failure is an ``InputError`` whose
 message is one line naming the gold file and the field, e.g.
 ``evals/gold/x.yaml: participants[2].kind: must be one of person, organization, country, group``.
@@ -43,10 +43,10 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from summarizer.article import Article, load_article
 from summarizer.errors import InputError
 from summarizer.files import read_bounded
 from summarizer.grounding import QuoteLocator
+from summarizer.ingest import Article, load_article
 from summarizer.names import name_key
 from summarizer.schema import UNNAMED_SOURCE, ParticipantKind
 

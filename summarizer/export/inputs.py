@@ -81,7 +81,7 @@ def _json_type(value: Any) -> str:
 
 def read_article_text(path: str | os.PathLike[str]) -> str:
     """The article's text exactly as ``summarize`` read it, so its sha256 and offsets are the briefing's."""
-    from summarizer.article import load_article  # decoding, HTML extraction, normalisation: as 'summarize'
+    from summarizer.ingest import load_article  # decoding, HTML extraction, normalisation: as 'summarize'
 
     return load_article(path).text
 

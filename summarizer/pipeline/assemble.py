@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from summarizer.article import Article
 from summarizer.cost import estimate_cost
+from summarizer.ingest import Article
 from summarizer.schema import Briefing, BriefingWarning, Claim, Denial, Event, Participant, PromptRef, Provenance, Source, Usage
 
 

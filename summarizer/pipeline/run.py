@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from summarizer.article import Article
+from summarizer.ingest import Article
 from summarizer.pipeline.ask import Asker
 from summarizer.pipeline.assemble import assemble
 from summarizer.pipeline.budgets import LATER_POINTS_CHARS

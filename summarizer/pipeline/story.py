@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from summarizer.article import Article
 from summarizer.grounding import QuoteLocator
+from summarizer.ingest import Article
 from summarizer.pipeline.plan import Part
 from summarizer.quotes import find_direct_quotes
 from summarizer.sentences import split_sentences

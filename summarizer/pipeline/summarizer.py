@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from types import TracebackType
 
-from summarizer.article import Article, article_from_text
 from summarizer.errors import BackendError
+from summarizer.ingest import Article, article_from_text
 from summarizer.llm import LLM
 from summarizer.llm.cache import CompletionCache
 from summarizer.pipeline.ask import Asker, LLMAsker

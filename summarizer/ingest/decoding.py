@@ -1,37 +1,23 @@
-"""Turning an article file into the one exact string every later stage works on.
+"""Bytes to text: refusing binaries, and decoding exactly once, deterministically.
 
-Why this module is strict: every quote in a briefing is checked against character offsets
-into ``Article.text``, and the model will happily "quote" mojibake. So the text is decoded
-exactly once, deterministically, and a guess is only made when it cannot be wrong in a way
-that matters: UTF-8 (with or without a BOM) and BOM-marked UTF-16/32 are taken as they are;
-cp1252 is accepted only when the result unmistakably reads as Latin-script text; anything
-else is refused with a message that tells the user how to fix the file. Refusing is cheap
-(the user re-saves the file); summarising garbage silently is not.
-
-All failures are ``InputError`` with a complete one-line message that names the file, since
-the CLI prints that line and nothing else.
+Why this is strict: every quote in a briefing is checked against character offsets into
+``Article.text``, and the model will happily "quote" mojibake. So a guess is only made when it
+cannot be wrong in a way that matters: UTF-8 (with or without a BOM) and BOM-marked UTF-16/32
+are taken as they are; an HTML page's own charset declaration is honoured when it is safe;
+cp1252 is accepted only when the result unmistakably reads as Latin-script text; anything else
+is refused with a message that tells the user how to fix the file. Refusing is cheap (the user
+re-saves the file); summarising garbage silently is not.
 """
 
 from __future__ import annotations
 
 import codecs
 import functools
-import hashlib
-import os
 import re
 import unicodedata
-from dataclasses import dataclass
 
 from summarizer.errors import InputError
-from summarizer.files import display_name, read_bounded
-from summarizer.html_text import extract_text
-from summarizer.language import detect as detect_language
-
-DEFAULT_MAX_BYTES = 2 * 1024 * 1024
-
-# Language identification on a few hundred words is as good as on the whole text, and the
-# classifier's cost grows with the input; the beginning of an article is its densest part.
-# Below this many letters the classifier's answer is noise.
+from summarizer.files import display_name
 
 # Binary detection: a handful of stray control characters (a pasted escape, a form feed from
 # a PDF export) is tolerated; beyond both limits the data is not text.
@@ -50,25 +36,6 @@ MAX_FOREIGN_WORD_SHARE = 0.05
 LONG_FOREIGN_WORD = 4
 # Non-letter characters outside common typography (e.g. "¤ ¦ ¨ ¬ ¯ ¸") point at a wrong guess.
 MAX_ODD_SYMBOL_SHARE = 0.02
-
-# HTML detection for documents that do not start with a doctype: enough tags, and enough of
-# the text being tags, that a plain article merely mentioning "<p>" is not mistaken for HTML.
-MIN_HTML_TAGS = 3
-MIN_HTML_MARKUP_SHARE = 0.005
-
-
-@dataclass(frozen=True)
-class Article:
-    """An article ready for summarising; frozen because quote offsets depend on ``text``."""
-
-    text: str  # the article text; all quote offsets elsewhere index into exactly this string
-    sha256: str  # hex sha256 of text.encode("utf-8")
-    chars: int  # len(text)
-    language: str  # ISO 639-1 code from py3langid, or "und" when the text is too short
-    source: str | None  # the path it came from, or None
-    encoding: str  # what the bytes were decoded as: "utf-8", "utf-8-sig", "cp1252", ...
-    extracted_from_html: bool
-
 
 # (magic prefix, what it is). Checked before decoding so that a PDF or a .docx gets a message
 # saying what it is instead of a confusing encoding complaint.
@@ -99,20 +66,6 @@ _UNICODE_BOMS: tuple[tuple[bytes, str, str], ...] = (
 
 # C0 controls that are not whitespace, and DEL. \t \n \r \v \f are whitespace, not binary.
 _CONTROL_RE = re.compile(r"[\x01-\x08\x0e-\x1f\x7f]")
-# Dropped: those, NUL, and invisible characters that change how *other* text is shown, never
-# what it says: C1 controls (U+0080-U+009F; U+009B is a terminal's CSI), bidi embeddings,
-# overrides and isolates (U+202A-U+202E, U+2066-U+2069: "Trojan Source" reordering, so a quote
-# reads differently on screen than to the model) and byte-order marks inside the text.
-# Directional marks (LRM, RLM, ALM) and joiners (ZWJ, ZWNJ) stay: scripts need them.
-# html_text.extract_text drops the same set from what character references produce.
-_DROPPED_CONTROLS_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
-# Form feed and vertical tab are line breaks (Word exports a manual line break as \v).
-_VERTICAL_SPACE_RE = re.compile(r"[\x0b\x0c]")
-_SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
-# Whitespace and byte-order marks before the text, in any order ("\ufeff\n\ufeff" when two
-# files saved with a BOM are concatenated and read as text).
-_LEADING_BLANK_RE = re.compile(r"^[\s\ufeff]+")
-
 _META_CHARSET_RE = re.compile(
     rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
 )
@@ -130,20 +83,11 @@ _TYPOGRAPHIC = frozenset(
     "€‚„…†‡‰‹›‘’“”•–—™"
 )
 
-_HTML_START_RE = re.compile(r"(?:<!doctype\s+html|<html[\s>])", re.IGNORECASE)
-_HTML_TAG_RE = re.compile(
-    r"</?(?:a|article|b|blockquote|body|br|div|em|h[1-6]|head|i|img|li|meta|ol|p|script"
-    r"|section|span|strong|style|table|td|title|tr|ul)(?:\s[^<>]*)?/?>",
-    re.IGNORECASE,
-)
-
-
-
 def _binary_error(shown: str, why: str) -> InputError:
     return InputError(f"{shown}: binary data, not a text article ({why}); save the article as text")
 
 
-def _refuse_binary_text(text: str, shown: str) -> None:
+def refuse_binary_text(text: str, shown: str) -> None:
     """Refuse data that is not text; works on decoded text so UTF-16 is judged fairly."""
     if "\x00" in text:
         raise _binary_error(shown, "it contains NUL bytes")
@@ -231,11 +175,11 @@ def decode_bytes(data: bytes, *, name: str) -> tuple[str, str]:
                     f"{shown}: starts with a {label} byte-order mark but is not valid {label};"
                     " re-save it as UTF-8"
                 ) from None
-            _refuse_binary_text(text, shown)
+            refuse_binary_text(text, shown)
             return text, codec
 
     # Control bytes are the same in every ASCII-compatible encoding, so check them undecoded.
-    _refuse_binary_text(data.decode("latin-1"), shown)
+    refuse_binary_text(data.decode("latin-1"), shown)
 
     if data.startswith(codecs.BOM_UTF8):
         try:
@@ -268,85 +212,3 @@ def decode_bytes(data: bytes, *, name: str) -> tuple[str, str]:
         f"{shown}: not valid UTF-8 and the encoding cannot be determined safely;"
         " re-save it as UTF-8"
     )
-
-
-def _looks_like_html(text: str) -> bool:
-    """Whether the text is an HTML document (or fragment) rather than prose about HTML."""
-    head = text[:1024].lstrip("\ufeff \t\n")
-    if _HTML_START_RE.match(head):
-        return True
-    if head[:5].lower() in {"<?xml", "<!--"} and _HTML_START_RE.search(head):
-        return True
-    tags = [match.group(0) for match in _HTML_TAG_RE.finditer(text)]
-    return len(tags) >= MIN_HTML_TAGS and sum(map(len, tags)) >= MIN_HTML_MARKUP_SHARE * len(text)
-
-
-def _build_article(
-    text: str, *, encoding: str, name: str, source: str | None, noun: str
-) -> Article:
-    """Normalise decoded text into an ``Article``; shared by files and in-memory text.
-
-    Only line endings, invisible control characters and the blank edges (surrounding
-    whitespace, byte-order marks before the text) are changed: accents, spacing and
-    punctuation are the author's, and the model's quotes must match them.
-    """
-    shown = display_name(name)
-    if _SURROGATE_RE.search(text):
-        raise InputError(
-            f"{shown}: contains characters that are not valid Unicode (lone surrogates);"
-            " re-save it as UTF-8"
-        )
-    originally_empty = not text
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    _refuse_binary_text(text, shown)
-    text = _VERTICAL_SPACE_RE.sub("\n", _DROPPED_CONTROLS_RE.sub("", text))
-
-    extracted = _looks_like_html(text)
-    if extracted:
-        text = extract_text(text)
-    text = _LEADING_BLANK_RE.sub("", text).rstrip()
-    if not text:
-        if extracted:
-            raise InputError(f"{shown}: no article text found in HTML")
-        if originally_empty:
-            raise InputError(f"{shown}: {noun} is empty")
-        raise InputError(f"{shown}: {noun} contains only whitespace, no article text")
-
-    return Article(
-        text=text,
-        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-        chars=len(text),
-        language=detect_language(text)[0],
-        source=source,
-        encoding=encoding,
-        extracted_from_html=extracted,
-    )
-
-
-def article_from_text(text: str, *, source: str | None = None) -> Article:
-    """Build an article from text already in memory (stdin, tests, other front ends).
-
-    It goes through the same normalisation as a file so that the same words always give the
-    same ``Article`` (and the same sha256), wherever they came from.
-    """
-    return _build_article(
-        text, encoding="utf-8", name=source or "<text>", source=source, noun="text"
-    )
-
-
-def load_article(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
-    """Load, decode and normalise an article file.
-
-    ``max_bytes`` bounds memory and model cost: a news article is tens of kilobytes, so
-    megabytes mean the wrong file (a log, a dump, a video) and reading it would only delay
-    the inevitable error.
-    """
-    if max_bytes < 0:
-        raise ValueError("max_bytes must not be negative")
-    name = os.fsdecode(os.fspath(path))
-    shown = display_name(name)
-    data = read_bounded(name, max_bytes=max_bytes)
-    if not data:
-        raise InputError(f"{shown}: file is empty")
-    text, encoding = decode_bytes(data, name=name)
-    return _build_article(text, encoding=encoding, name=name, source=name, noun="file")

@@ -26,6 +26,8 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from summarizer.ingest.cleaning import INVISIBLE_RE
+
 # Containers whose whole content is boilerplate or not text at all.
 SKIPPED_ELEMENTS = frozenset(
     {
@@ -51,9 +53,6 @@ _CELL_ELEMENTS = frozenset({"td", "th"})
 
 # HTML collapses ASCII whitespace only; a non-breaking space stays what the author wrote.
 _SPACE_RE = re.compile(r"[ \t\n\r\f]+")
-# What character references can produce that summarizer.article drops from raw text (see its
-# _DROPPED_CONTROLS_RE): "&#x202E;" must not bring back a bidi override, "&#x9D;" a C1 control.
-_INVISIBLE_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 # "<![if ...]>" (Word's conditional comments) and similar marked sections trip an assertion
 # in html.parser's declaration handling; they never carry article text, so they go first.
@@ -75,6 +74,31 @@ _UNTERMINATED: tuple[tuple[str, int, re.Pattern[str]], ...] = (
     ("<!--", 4, re.compile(r"--\s*>")),  # html.parser's own comment end
     ("<![CDATA[", 3, re.compile(r"\]\s*\]\s*>")),  # and marked-section end
 )
+
+
+# HTML detection for documents that do not start with a doctype: enough tags, and enough of
+# the text being tags, that a plain article merely mentioning "<p>" is not mistaken for HTML.
+MIN_HTML_TAGS = 3
+MIN_HTML_MARKUP_SHARE = 0.005
+
+
+_HTML_START_RE = re.compile(r"(?:<!doctype\s+html|<html[\s>])", re.IGNORECASE)
+_HTML_TAG_RE = re.compile(
+    r"</?(?:a|article|b|blockquote|body|br|div|em|h[1-6]|head|i|img|li|meta|ol|p|script"
+    r"|section|span|strong|style|table|td|title|tr|ul)(?:\s[^<>]*)?/?>",
+    re.IGNORECASE,
+)
+
+
+def looks_like_html(text: str) -> bool:
+    """Whether the text is an HTML document (or fragment) rather than prose about HTML."""
+    head = text[:1024].lstrip("\ufeff \t\n")
+    if _HTML_START_RE.match(head):
+        return True
+    if head[:5].lower() in {"<?xml", "<!--"} and _HTML_START_RE.search(head):
+        return True
+    tags = [match.group(0) for match in _HTML_TAG_RE.finditer(text)]
+    return len(tags) >= MIN_HTML_TAGS and sum(map(len, tags)) >= MIN_HTML_MARKUP_SHARE * len(text)
 
 
 @dataclass(frozen=True)
@@ -204,7 +228,8 @@ class _Extractor(HTMLParser):
             self._parts.append(" ")
 
     def handle_data(self, data: str) -> None:
-        data = _INVISIBLE_RE.sub("", data)
+        # Character references must not bring back what cleaning drops ("&#x202E;", "&#x9D;").
+        data = INVISIBLE_RE.sub("", data)
         if self._skip:
             if self._h1_depth and self._only_in_header():
                 self._header_h1_parts.append(data)

@@ -1,0 +1,94 @@
+"""Turning an article file, or text in memory, into the one exact string every later stage uses.
+
+The jobs are apart: ``decoding`` (bytes to text), ``cleaning`` (what is removed), ``html``
+(pages to article text); this module assembles them and records what was done, because quote
+offsets, the sha256 and a batch's resume all depend on ``Article.text`` being exactly the same
+for the same input. All failures are ``InputError`` with a complete one-line message that
+names the file, since the CLI prints that line and nothing else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+
+from summarizer.errors import InputError
+from summarizer.files import display_name, read_bounded
+from summarizer.ingest.cleaning import clean, trim
+from summarizer.ingest.decoding import decode_bytes
+from summarizer.ingest.html import extract_text, looks_like_html
+from summarizer.language import detect as detect_language
+
+DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article ready for summarising; frozen because quote offsets depend on ``text``."""
+
+    text: str  # the article text; all quote offsets elsewhere index into exactly this string
+    sha256: str  # hex sha256 of text.encode("utf-8")
+    chars: int  # len(text)
+    language: str  # ISO 639-1 code from py3langid, or "und" when the text is too short
+    source: str | None  # the path it came from, or None
+    encoding: str  # what the bytes were decoded as: "utf-8", "utf-8-sig", "cp1252", ...
+    extracted_from_html: bool
+
+
+def _build_article(
+    text: str, *, encoding: str, name: str, source: str | None, noun: str
+) -> Article:
+    """Normalise decoded text into an ``Article``; shared by files and in-memory text."""
+    shown = display_name(name)
+    originally_empty = not text
+    text = clean(text, shown)
+    extracted = looks_like_html(text)
+    if extracted:
+        text = extract_text(text)
+    text = trim(text)
+    if not text:
+        if extracted:
+            raise InputError(f"{shown}: no article text found in HTML")
+        if originally_empty:
+            raise InputError(f"{shown}: {noun} is empty")
+        raise InputError(f"{shown}: {noun} contains only whitespace, no article text")
+
+    return Article(
+        text=text,
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        chars=len(text),
+        language=detect_language(text)[0],
+        source=source,
+        encoding=encoding,
+        extracted_from_html=extracted,
+    )
+
+
+def article_from_text(text: str, *, source: str | None = None) -> Article:
+    """Build an article from text already in memory (stdin, tests, other front ends).
+
+    It goes through the same normalisation as a file so that the same words always give the
+    same ``Article`` (and the same sha256), wherever they came from.
+    """
+    return _build_article(
+        text, encoding="utf-8", name=source or "<text>", source=source, noun="text"
+    )
+
+
+def load_article(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
+    """Load, decode and normalise an article file.
+
+    ``max_bytes`` bounds memory and model cost: a news article is tens of kilobytes, so
+    megabytes mean the wrong file (a log, a dump, a video) and reading it would only delay
+    the inevitable error.
+    """
+    if max_bytes < 0:
+        raise ValueError("max_bytes must not be negative")
+    name = os.fsdecode(os.fspath(path))
+    shown = display_name(name)
+    data = read_bounded(name, max_bytes=max_bytes)
+    if not data:
+        raise InputError(f"{shown}: file is empty")
+    text, encoding = decode_bytes(data, name=name)
+    return _build_article(text, encoding=encoding, name=name, source=name, noun="file")
