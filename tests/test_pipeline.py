@@ -18,6 +18,7 @@ from summarizer.errors import ExtractionError
 from summarizer.ingest import Article, load_article
 from summarizer.pipeline import summarize_with
 from summarizer.schema import UNNAMED_SOURCE, Briefing, briefing_json_schema
+from summarizer.sentences import split_sentences
 from summarizer.testing import CUT_OFF, ScriptedModel
 
 # 4 participant kinds + denial-sentence choice + 4 quotes + reported-sentence choice + 1 reported
@@ -129,14 +130,18 @@ def test_questions_are_asked_in_pipeline_order(article):
 
 
 def test_briefing_language_is_checked_in_every_reply(article):
-    """The script answers in English: asked for Italian, its prose is re-asked, then refused."""
+    """The script answers in English: asked for Italian, its prose is re-asked; the event is then kept, flagged."""
     model = scripted()
 
-    with pytest.raises(ExtractionError, match="briefing language"):
-        summarize_with(model, article, language="it")
+    briefing = summarize_with(model, article, language="it")
 
     assert {q.context.language for q in model.questions} == {"it"}
     assert model.asked("event") == 1 and model.reasks >= 2
+    assert (briefing.event.title, briefing.event.date) == (EVENT["title"], EVENT["date"])
+    [flag] = [w for w in briefing.warnings if w.section == "event"]
+    assert "not in the briefing language after 2 re-asks" in flag.message and "kept as the model wrote it" in flag.message
+    assert [p.name for p in briefing.participants] == [n for n, _ in EXPECTED_PARTICIPANTS]
+    assert_grounded(briefing, article)
 
 
 # --- invalid replies: re-asked and fixed -----------------------------------------------------
@@ -354,15 +359,50 @@ def test_no_denial_sentence_means_no_denials(article):
 # --- failures that end the run: a one-line SummarizerError, never a crash -------------------
 
 
-def test_event_never_valid_is_an_extraction_error(article):
+def lead_of(article: Article, n: int) -> list[str]:
+    return [" ".join(article.text[a:b].split()) for a, b in split_sentences(article.text)[:n]]
+
+
+def test_event_never_valid_is_the_articles_lead_and_reported(article):
+    """Nothing already found is lost to the event: claims, denials and participants stay."""
     model = scripted(event={"title": "", "summary": [], "date": None, "location": None})
 
-    with pytest.raises(ExtractionError) as caught:
-        summarize_with(model, article)
+    briefing = summarize_with(model, article)
 
-    assert "no valid event description after 2 re-asks" in str(caught.value)
-    assert "\n" not in str(caught.value)
+    first, second = lead_of(article, 2)
+    assert briefing.event.title == first[:159] + "…" if len(first) > 160 else first
+    assert briefing.event.summary == f"{first} {second}"
+    assert (briefing.event.date, briefing.event.location) == (None, None)
+    [warning] = briefing.warnings
+    assert warning.section == "event" and "\n" not in warning.message
+    assert warning.message.startswith("no valid event description after 2 re-asks; title and summary are the article's opening")
+    assert "summary" in warning.message.split(":", 1)[1]  # why, after the colon
     assert model.asked("event") == 1 and model.replies == CALLS + 2
+    assert claims_of(briefing) == EXPECTED_CLAIMS and len(briefing.denials) == 2
+    assert_grounded(briefing, article)
+
+
+def test_event_cut_off_is_the_articles_lead_without_a_reask(article):
+    model = scripted(event=CUT_OFF)
+
+    briefing = summarize_with(model, article)
+
+    assert briefing.event.summary == " ".join(lead_of(article, 2))
+    [warning] = briefing.warnings
+    assert warning.section == "event" and "opening sentences" in warning.message and "re-asks" not in warning.message
+    assert model.replies == CALLS and briefing.provenance.usage.reasks == 0
+    assert claims_of(briefing) == EXPECTED_CLAIMS
+
+
+def test_event_only_undated_and_in_another_language_keeps_the_models_words(article):
+    """Both repairs at once: the invented date goes, the English text is kept and flagged."""
+    model = scripted(event={**EVENT, "date": "2024-06-19"})
+
+    briefing = summarize_with(model, article, language="it")
+
+    assert (briefing.event.title, briefing.event.date) == (EVENT["title"], None)
+    [flag] = [w for w in briefing.warnings if w.section == "event"]
+    assert "kept as the model wrote it" in flag.message and flag.item["date"] == "2024-06-19"
 
 
 def test_no_participants_is_an_extraction_error(article):

@@ -1,11 +1,18 @@
 """Event pass: title, summary, date and place, from the first part (a news story's lead carries its
-event), told what later parts report so that one event covers the whole article."""
+event), told what later parts report so that one event covers the whole article.
+
+An event reply that stays invalid never costs the article: by the time it is asked, participants
+(always), claims and denials are found, and a briefing with a flagged event is worth more to a
+reader than an error. The repairs make no new request; each is recorded in ``warnings``.
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any
+
 from pydantic import ValidationError
 
-from summarizer.errors import ExtractionError
 from summarizer.llm import ReplyFailed
 from summarizer.pipeline.ask import Asker, Question
 from summarizer.pipeline.budgets import EVENT_TOKENS
@@ -14,20 +21,58 @@ from summarizer.pipeline.salvage import Warnings, json_object
 from summarizer.pipeline.story import Story
 from summarizer.replies import EventReply
 from summarizer.schema import Event
+from summarizer.validation import ValidationContext
+
+LEAD_SENTENCES = 2  # a stand-in event's summary: the article's first sentences
+MAX_TITLE_CHARS = 160  # as EventReply allows
 
 
 def describe_event(asker: Asker, story: Story, part: Part, later: list[str], warnings: Warnings) -> Event:
-    """The event; a date the article does not state is dropped rather than the whole reply."""
+    """The event, repaired rather than lost when the model's reply stays invalid."""
     reply = asker.ask(Question("event", EventReply, part, EVENT_TOKENS, story.context.about(None), {"later": later}))
     if isinstance(reply, ReplyFailed):
-        data = json_object(reply.last_content)
-        try:
-            reply = EventReply.model_validate({**data, "date": None}, context=story.context)
-        except ValidationError:
-            cut_off = reply.last_content is None  # a cut-off reply is not re-asked
-            tried = "" if cut_off else f" after {asker.max_reasks} re-asks"
-            raise ExtractionError(f"{asker.endpoint}: no valid event description{tried}: {reply}") from None
+        cut_off = reply.last_content is None  # a cut-off reply is not re-asked
+        return _repaired(reply, story, part, "" if cut_off else f" after {asker.max_reasks} re-asks", warnings)
+    return _event(reply)
+
+
+def _repaired(failure: ReplyFailed, story: Story, part: Part, why: str, warnings: Warnings) -> Event:
+    """The cheapest repair that holds: without the date, then kept in another language, then a stand-in.
+
+    A date is dropped rather than guessed; text the model left in the article's language is still
+    the model's reading of the event, so it is kept and flagged; only a reply with nothing usable
+    is replaced by the article's own opening sentences.
+    """
+    data, reason = json_object(failure.last_content), " ".join(str(failure).split())
+    undated = {**data, "date": None}
+    reply = _valid(undated, story.context)
+    if reply is not None:
         if data.get("date") is not None:
             warnings.drop("event", f"date {data['date']!r} is not stated in the article; set to null", None)
-    assert isinstance(reply, EventReply)
+        return _event(reply)
+    reply = _valid(undated, replace(story.context, language=None))
+    if reply is not None:
+        warnings.drop("event", f"title or summary not in the briefing language{why}; kept as the model wrote it: {reason}", data)
+        return _event(reply)
+    lead = "title and summary are the article's opening sentences"
+    warnings.drop("event", f"no valid event description{why}; {lead}: {reason}", data or None)
+    return _stand_in(story, part)
+
+
+def _valid(data: dict[str, Any], context: ValidationContext) -> EventReply | None:
+    try:
+        return EventReply.model_validate(data, context=context)
+    except ValidationError:
+        return None
+
+
+def _stand_in(story: Story, part: Part) -> Event:
+    """The lead of the article: a news story's first sentences say what happened."""
+    lead = [" ".join(story.text[a:b].split()) for a, b in story.sentences_of(part)[:LEAD_SENTENCES]]
+    lead = lead or [" ".join(story.text[part.start : part.end].split())]
+    title = lead[0] if len(lead[0]) <= MAX_TITLE_CHARS else lead[0][: MAX_TITLE_CHARS - 1] + "…"
+    return Event(title=title, summary=" ".join(lead), date=None, location=None)
+
+
+def _event(reply: EventReply) -> Event:
     return Event(title=reply.title, summary=" ".join(reply.summary), date=reply.date, location=reply.location)
