@@ -130,7 +130,7 @@ def test_questions_are_asked_in_pipeline_order(article):
 
 
 def test_briefing_language_is_checked_in_every_reply(article):
-    """The script answers in English: asked for Italian, its prose is re-asked; the event is then kept, flagged."""
+    """The script answers in English: asked for Italian, its prose is re-asked, then kept and flagged."""
     model = scripted()
 
     briefing = summarize_with(model, article, language="it")
@@ -141,6 +141,10 @@ def test_briefing_language_is_checked_in_every_reply(article):
     [flag] = [w for w in briefing.warnings if w.section == "event"]
     assert "not in the briefing language after 2 re-asks" in flag.message and "kept as the model wrote it" in flag.message
     assert [p.name for p in briefing.participants] == [n for n, _ in EXPECTED_PARTICIPANTS]
+    assert claims_of(briefing) == EXPECTED_CLAIMS  # kept as written, each flagged
+    flags = [w for w in briefing.warnings if w.section == "claims"]
+    assert len(flags) == len(EXPECTED_CLAIMS) and all("kept as the model wrote it" in w.message for w in flags)
+    assert [w.item["statement"] for w in flags] == [c.statement for c in briefing.claims]
     assert_grounded(briefing, article)
 
 

@@ -7,13 +7,15 @@ statements: they are covered already, and offering them again invites duplicates
 
 from __future__ import annotations
 
+from pydantic import BaseModel
+
 from summarizer.llm import ReplyFailed
 from summarizer.names import name_key
 from summarizer.pipeline.ask import Asker, Question
 from summarizer.pipeline.budgets import ATTRIBUTION_TOKENS, MAX_QUOTES_PER_PART, PASSAGE_AFTER, PASSAGE_BEFORE
 from summarizer.pipeline.choose import choose_sentences
 from summarizer.pipeline.plan import Part
-from summarizer.pipeline.salvage import Warnings, dedupe
+from summarizer.pipeline.salvage import Warnings, dedupe, in_any_language, json_object
 from summarizer.pipeline.story import Span, Story
 from summarizer.replies import attribution_model
 from summarizer.schema import Claim
@@ -34,8 +36,9 @@ def find_claims(
         question = Question("attribution", model, part, ATTRIBUTION_TOKENS, story.context.about(passage), {"names": names})
         reply = asker.ask(question)
         if isinstance(reply, ReplyFailed):
-            warnings.drop("claims", f"no valid attribution for a quote: {reply}", {"quote": quote})
-            continue
+            reply = _as_written(reply, question, warnings, "a quote", {"quote": quote})
+            if reply is None:
+                continue
         claims.append(Claim(speaker=reply.speaker, statement=reply.statement, quote=quote, quote_span=(start, end)))  # type: ignore[attr-defined]
     offered = [s for s in story.without_quotes(sentences) if s not in set(not_reported)]
     for start, end in choose_sentences(asker, story, part, "reported", offered, warnings, "claims"):
@@ -43,10 +46,23 @@ def find_claims(
         question = Question("attribution", model, part, ATTRIBUTION_TOKENS, story.context.about(passage), {"names": names})
         reply = asker.ask(question)
         if isinstance(reply, ReplyFailed):
-            warnings.drop("claims", f"no valid attribution for a reported statement: {reply}", {"sentence": passage})
-            continue
+            reply = _as_written(reply, question, warnings, "a reported statement", {"sentence": passage})
+            if reply is None:
+                continue
         claims.append(Claim(speaker=reply.speaker, statement=reply.statement, quote=None, quote_span=None))  # type: ignore[attr-defined]
     return dedupe(claims, claim_key, warnings, "claims")
+
+
+def _as_written(
+    failure: ReplyFailed, question: Question, warnings: Warnings, what: str, item: dict[str, str]
+) -> BaseModel | None:
+    """An attribution that failed only on the briefing language is kept and flagged; any other is dropped."""
+    kept = in_any_language(json_object(failure.last_content), question.reply, question.context)
+    if kept is None:
+        warnings.drop("claims", f"no valid attribution for {what}: {failure}", item)
+    else:
+        warnings.drop("claims", "statement not in the briefing language after the re-asks; kept as the model wrote it", kept)
+    return kept
 
 
 def claim_key(claim: Claim) -> tuple[str, str]:

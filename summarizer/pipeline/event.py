@@ -8,7 +8,6 @@ reader than an error. The repairs make no new request; each is recorded in ``war
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from pydantic import ValidationError
@@ -17,7 +16,7 @@ from summarizer.llm import ReplyFailed
 from summarizer.pipeline.ask import Asker, Question
 from summarizer.pipeline.budgets import EVENT_TOKENS
 from summarizer.pipeline.plan import Part
-from summarizer.pipeline.salvage import Warnings, json_object
+from summarizer.pipeline.salvage import Warnings, in_any_language, json_object
 from summarizer.pipeline.story import Story
 from summarizer.replies import EventReply
 from summarizer.schema import Event
@@ -50,7 +49,7 @@ def _repaired(failure: ReplyFailed, story: Story, part: Part, why: str, warnings
         if data.get("date") is not None:
             warnings.drop("event", f"date {data['date']!r} is not stated in the article; set to null", None)
         return _event(reply)
-    reply = _valid(undated, replace(story.context, language=None))
+    reply = in_any_language(undated, EventReply, story.context)
     if reply is not None:
         warnings.drop("event", f"title or summary not in the briefing language{why}; kept as the model wrote it: {reason}", data)
         return _event(reply)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Hashable
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -45,6 +46,18 @@ def salvage(
             reasons = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
             warnings.drop(section, f"invalid item dropped: {reasons}", raw if isinstance(raw, dict) else {"value": raw})
     return kept
+
+
+def in_any_language(data: dict[str, Any], reply_type: type[M], context: ValidationContext) -> M | None:
+    """``data`` as a valid reply once the briefing-language check is lifted, else None.
+
+    A reply that is right but left in the article's language is still the model's reading of the
+    article: a reader is better served by it, flagged, than by nothing.
+    """
+    try:
+        return reply_type.model_validate(data, context=replace(context, language=None))
+    except ValidationError:
+        return None
 
 
 def dedupe(items: list[T], key: Callable[[T], Hashable], warnings: Warnings, section: str) -> list[T]:
