@@ -34,32 +34,29 @@ def find_claims(
     for quote, (start, end) in owned[:MAX_QUOTES_PER_PART]:
         passage = story.passage(start, end, PASSAGE_BEFORE, PASSAGE_AFTER)
         question = Question("attribution", model, part, ATTRIBUTION_TOKENS, story.context.about(passage), {"names": names})
-        reply = asker.ask(question)
-        if isinstance(reply, ReplyFailed):
-            reply = _as_written(reply, question, warnings, "a quote", {"quote": quote})
-            if reply is None:
-                continue
+        reply = _attribute(asker, question, warnings, "a quote", {"quote": quote})
+        if reply is None:
+            continue
         claims.append(Claim(speaker=reply.speaker, statement=reply.statement, quote=quote, quote_span=(start, end)))  # type: ignore[attr-defined]
     offered = [s for s in story.without_quotes(sentences) if s not in set(not_reported)]
     for start, end in choose_sentences(asker, story, part, "reported", offered, warnings, "claims"):
         passage = story.passage(start, end, 0, 0)
         question = Question("attribution", model, part, ATTRIBUTION_TOKENS, story.context.about(passage), {"names": names})
-        reply = asker.ask(question)
-        if isinstance(reply, ReplyFailed):
-            reply = _as_written(reply, question, warnings, "a reported statement", {"sentence": passage})
-            if reply is None:
-                continue
+        reply = _attribute(asker, question, warnings, "a reported statement", {"sentence": passage})
+        if reply is None:
+            continue
         claims.append(Claim(speaker=reply.speaker, statement=reply.statement, quote=None, quote_span=None))  # type: ignore[attr-defined]
     return dedupe(claims, claim_key, warnings, "claims")
 
 
-def _as_written(
-    failure: ReplyFailed, question: Question, warnings: Warnings, what: str, item: dict[str, str]
-) -> BaseModel | None:
-    """An attribution that failed only on the briefing language is kept and flagged; any other is dropped."""
-    kept = in_any_language(json_object(failure.last_content), question.reply, question.context)
+def _attribute(asker: Asker, question: Question, warnings: Warnings, what: str, item: dict[str, str]) -> BaseModel | None:
+    """The attribution; one that failed only on the briefing language is kept and flagged, any other dropped."""
+    reply = asker.ask(question)
+    if not isinstance(reply, ReplyFailed):
+        return reply
+    kept = in_any_language(json_object(reply.last_content), question.reply, question.context)
     if kept is None:
-        warnings.drop("claims", f"no valid attribution for {what}: {failure}", item)
+        warnings.drop("claims", f"no valid attribution for {what}: {reply}", item)
     else:
         warnings.drop("claims", "statement not in the briefing language after the re-asks; kept as the model wrote it", kept)
     return kept
