@@ -8,19 +8,14 @@ reader than an error. The repairs make no new request; each is recorded in ``war
 
 from __future__ import annotations
 
-from typing import Any
-
-from pydantic import ValidationError
-
 from summarizer.llm import ReplyFailed
 from summarizer.pipeline.ask import Asker, Question
 from summarizer.pipeline.budgets import EVENT_TOKENS
 from summarizer.pipeline.plan import Part
-from summarizer.pipeline.salvage import Warnings, in_any_language, json_object
+from summarizer.pipeline.salvage import Warnings, in_any_language, json_object, validated
 from summarizer.pipeline.story import Story
 from summarizer.replies import EventReply
 from summarizer.schema import Event
-from summarizer.validation import ValidationContext
 
 LEAD_SENTENCES = 2  # a stand-in event's summary: the article's first sentences
 MAX_TITLE_CHARS = 160  # as EventReply allows
@@ -44,7 +39,7 @@ def _repaired(failure: ReplyFailed, story: Story, part: Part, why: str, warnings
     """
     data, reason = json_object(failure.last_content), " ".join(str(failure).split())
     undated = {**data, "date": None}
-    reply = _valid(undated, story.context)
+    reply = validated(undated, EventReply, story.context)
     if reply is not None:
         if data.get("date") is not None:
             warnings.drop("event", f"date {data['date']!r} is not stated in the article; set to null", None)
@@ -56,13 +51,6 @@ def _repaired(failure: ReplyFailed, story: Story, part: Part, why: str, warnings
     lead = "title and summary are the article's opening sentences"
     warnings.drop("event", f"no valid event description{why}; {lead}: {reason}", data or None)
     return _stand_in(story, part)
-
-
-def _valid(data: dict[str, Any], context: ValidationContext) -> EventReply | None:
-    try:
-        return EventReply.model_validate(data, context=context)
-    except ValidationError:
-        return None
 
 
 def _stand_in(story: Story, part: Part) -> Event:

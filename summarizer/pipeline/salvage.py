@@ -54,8 +54,13 @@ def in_any_language(data: dict[str, Any], reply_type: type[M], context: Validati
     A reply that is right but left in the article's language is still the model's reading of the
     article: a reader is better served by it, flagged, than by nothing.
     """
+    return validated(data, reply_type, replace(context, language=None))
+
+
+def validated(data: dict[str, Any], reply_type: type[M], context: ValidationContext) -> M | None:
+    """``data`` as a valid reply, else None: for repairs that try a reply another way."""
     try:
-        return reply_type.model_validate(data, context=replace(context, language=None))
+        return reply_type.model_validate(data, context=context)
     except ValidationError:
         return None
 
