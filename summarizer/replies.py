@@ -204,13 +204,13 @@ def _written_in_article(names: list[str], info: ValidationInfo, field: str) -> l
 
 
 class DeniersReply(Reply):
-    """Who denies, as the article's own words ("Mosca", "il Cremlino").
+    """Who denies, as the article's own words ("Mosca", "il Cremlino"); nobody when the passage is no denial.
 
     A small model copies names reliably but confuses who accuses whom when asked to map them to
     participants at the same time; the pipeline links these words to participants afterwards.
     """
 
-    denied_by: list[str] = Field(min_length=1, max_length=MAX_DENIALS_PER_SENTENCE)
+    denied_by: list[str] = Field(max_length=MAX_DENIALS_PER_SENTENCE)
 
     @field_validator("denied_by")
     @classmethod
@@ -227,12 +227,19 @@ class AccusationReply(Reply):
     @field_validator("accusation")
     @classmethod
     def _paraphrased(cls, value: str, info: ValidationInfo) -> str:
-        return _paraphrase_not_copy(value, info)
+        value = _paraphrase_not_copy(value, info)
+        if context_of(info).language == "en" and _DENYING.search(value):
+            raise ValueError("state the accusation or claim itself, as its authors would, not that it is denied or rejected")
+        return value
 
     @field_validator("accuser")
     @classmethod
     def _in_text(cls, value: str | None, info: ValidationInfo) -> str | None:
         return None if value is None else _written_in_article([value], info, "accuser")[0]
+
+
+# An accusation that says it is denied describes the denial, not what is denied (checked in English).
+_DENYING = re.compile(r"\b(?:den(?:y|ies|ied|ying|ial)|reject\w*|dismiss\w*|refut\w*|rebut\w*)\b", re.IGNORECASE)
 
 
 def resolution_model(names: list[str]) -> type[Reply]:

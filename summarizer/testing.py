@@ -2,7 +2,7 @@
 
 It is not a language model and what it returns is not a model result: each question is answered
 from a script keyed by the question's name (``"participants"``, ``"attribution"``, ``"reported"``,
-``"denial_sentences"``, ``"deniers"``, ``"accusation"``, ``"resolve"``, ``"event"``), so a test of
+``"deniers"``, ``"accusation"``, ``"resolve"``, ``"event"``), so a test of
 the pipeline's logic never depends on a prompt's wording. Replies are validated by the real reply
 models against the real validation context, and an invalid one is "re-asked" (the next scripted
 reply is taken) as :class:`~summarizer.llm.LLM` would, so salvage, re-asks and warnings run for real::

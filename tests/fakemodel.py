@@ -37,7 +37,6 @@ DENIER_ALIASES = {"Russia": "Mosca", "North Korea": "Pyongyang", "United States"
 COUNTRIES = [{**c, "aliases": [*c["aliases"], DENIER_ALIASES[c["name"]]]} for c in seed_script.COUNTRIES]
 PEOPLE = seed_script.PEOPLE
 PARTICIPANTS = {"CountriesReply": COUNTRIES, "PeopleReply": PEOPLE, "OrganizationsReply": [], "GroupsReply": []}
-QUOTE_MARKS = "“”«»"
 STATEMENT = "The speaker comments on relations between Russia and North Korea."
 
 __all__ = ["ACCUSATION", "COUNTRIES", "DENIAL_SENTENCE", "EVENT", "PEOPLE", "SEED", "FakeModel", "answer", "request_schema"]
@@ -59,6 +58,12 @@ def task_message(body: dict[str, Any]) -> str:
     return next(m["content"] for m in body["messages"] if m["role"] == "user")
 
 
+def _marked(body: dict[str, Any]) -> str:
+    """The passage between [[ and ]] that the request's question is about."""
+    task = body["messages"][1]["content"]
+    return task[task.rindex("[[") + 2 : task.rindex("]]")] if "[[" in task else ""
+
+
 def _enum(schema: dict[str, Any], field: str) -> list[str]:
     prop = schema["properties"][field]
     return list(prop.get("items", prop)["enum"])
@@ -75,17 +80,10 @@ def scripted_answer(body: dict[str, Any]) -> Any:
         speakers = [s for s in _enum(schema, "speaker") if s != "unnamed source"]
         return {"speaker": speakers[-1] if speakers else "unnamed source", "statement": STATEMENT}
     if title == "SentencesChoice":
-        # Denial sentences are chosen among all of a part's sentences, reported ones among those
-        # without a quote that are not denials: the denial sentence while it is offered, else the
-        # reported one where the choice is among quote-free sentences only.
-        choices = _enum(schema, "sentences")
-        if DENIAL_SENTENCE in choices:
-            return {"sentences": [DENIAL_SENTENCE]}
-        if any(mark in s for s in choices for mark in QUOTE_MARKS):
-            return {"sentences": []}
-        return {"sentences": [s for s in choices if s.startswith(REPORTED_SENTENCE_START)]}
-    if title == "DeniersReply":
-        return {"denied_by": DENIERS}
+        # Reported statements are chosen among the sentences that hold no quote and no denial.
+        return {"sentences": [s for s in _enum(schema, "sentences") if s.startswith(REPORTED_SENTENCE_START)]}
+    if title == "DeniersReply":  # asked about each sentence with a denial cue; the seed has one
+        return {"denied_by": DENIERS if DENIAL_SENTENCE in _marked(body) else []}
     if title == "AccusationReply":
         return {"accuser": ACCUSER, "accusation": ACCUSATION}
     if title == "Resolution":

@@ -100,9 +100,8 @@ def _resolution(q: Question) -> dict[str, Any]:
 SCRIPT: dict[str, Any] = {
     "participants": lambda q: {q.variables["kind"]: PARTICIPANTS[q.variables["kind"]]},
     "attribution": _attribution,
-    "denial_sentences": lambda q: {"sentences": [s for s in choices(q.reply, "sentences") if s == DENIAL_SENTENCE]},
     "reported": lambda q: {"sentences": [s for s in choices(q.reply, "sentences") if s.startswith(REPORTED_SENTENCE_START)]},
-    "deniers": {"denied_by": DENIERS},
+    "deniers": lambda q: {"denied_by": DENIERS if DENIAL_SENTENCE in (q.passage or "") else []},
     "accusation": {"accuser": ACCUSER, "accusation": ACCUSATION},
     "resolve": _resolution,
     "event": EVENT,

@@ -389,7 +389,7 @@ def script_for(participants: dict[str, list[dict[str, Any]]], cues: dict[str, st
     return {
         "participants": lambda q: {q.variables["kind"]: participants.get(q.variables["kind"], [])},
         "attribution": attribution,
-        "denial_sentences": {"sentences": []},
+        "deniers": {"denied_by": []},
         "reported": {"sentences": []},
         "event": event,
     }

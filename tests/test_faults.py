@@ -9,11 +9,11 @@ fault injected into ONE question: ``transient`` = only the first request for tha
 the fault (``FakeModel(faults=...)``), later ones the normal answer; ``persistent`` = every request
 for it does (``FakeModel(always=...)``). Nothing is mocked, and the backoff sleeps are real.
 
-Without faults the seed is 14 questions, one request each, in this order: CountriesReply,
-PeopleReply, OrganizationsReply, GroupsReply, SentencesChoice (denials), Attribution x4 (one per
-direct quote), SentencesChoice (reported), Attribution (the reported statement), DeniersReply,
-AccusationReply, EventReply (the wire fake lists the deniers' and the accuser's names as aliases,
-so none needs a Resolution question). ``A1`` is the first Attribution.
+Without faults the seed is 13 questions, one request each, in this order: CountriesReply,
+PeopleReply, OrganizationsReply, GroupsReply, DeniersReply and AccusationReply (the one sentence
+with a denial cue), Attribution x4 (one per direct quote), SentencesChoice (reported), Attribution
+(the reported statement), EventReply (the wire fake lists the deniers' and the accuser's names as
+aliases, so none needs a Resolution question). ``A1`` is the first Attribution.
 
 How many requests a question can cost (``summarizer/llm/``): ``LLM.extract`` sends a request,
 then re-asks after each invalid reply, at most ``--max-reasks`` (default 2) times: 1 + 2 = 3
@@ -32,52 +32,52 @@ started concurrently (``WORKERS``) as soon as the module's first test asks for t
 still has its own server, fake model and cache directory.
 
 "req." = requests that reached the faulty question (``FakeModel.asked``); "total" = all chat
-requests of the run (14 without faults). Exit 3 lines read
+requests of the run (13 without faults). Exit 3 lines read
 ``summarizer: error: <endpoint>: <cause> after 4 attempts``; 0 or 1 ``summarizer: error:`` line,
 never a traceback, in every case.
 
 | case | question | fault | exit | outcome | req. | total |
 |---|---|---|---|---|---|---|
-| no-fault | - | none (the control run) | 0 | full briefing, no warnings | 5 | 14 |
-| timeout-transient | A1 | reply after 10 s; `--timeout 1` | 0 | same briefing; retried >= 1 s later | 6 | 15 |
-| timeout-persistent | A1 | reply after 10 s; `--timeout 1` | 3 | "timed out after 4 attempts" | 4 | 9 |
-| 429-transient | A1 | HTTP 429, `Retry-After: 1` | 0 | same briefing; retried 1 s later | 6 | 15 |
-| 429-persistent | A1 | HTTP 429, `Retry-After: 1` | 3 | "HTTP 429: <message> after 4 attempts"; 1 s apart | 4 | 9 |
-| 500-transient | A1 | HTTP 500, OpenAI-style JSON error | 0 | same briefing | 6 | 15 |
-| 500-persistent | A1 | HTTP 500, OpenAI-style JSON error | 3 | "HTTP 500: <message> after 4 attempts" | 4 | 9 |
-| 502-transient | A1 | HTTP 502, nginx HTML page | 0 | same briefing | 6 | 15 |
-| 502-persistent | A1 | HTTP 502, nginx HTML page | 3 | "HTTP 502: <html> <head>... after 4 attempts" | 4 | 9 |
-| 503-transient | A1 | HTTP 503 | 0 | same briefing | 6 | 15 |
-| 503-persistent | A1 | HTTP 503 | 3 | "HTTP 503: <message> after 4 attempts" | 4 | 9 |
-| reset-transient | A1 | TCP RST, no response | 0 | same briefing | 6 | 15 |
-| reset-persistent | A1 | TCP RST, no response | 3 | "connection failed (<httpx error>) after 4 attempts" | 4 | 9 |
-| non-json-body-transient | A1 | 200, body `<html>...</html>` | 0 | same briefing | 6 | 15 |
-| non-json-body-persistent | A1 | 200, body `<html>...</html>` | 3 | "answered with a body that is not JSON (...) ..." | 4 | 9 |
-| empty-choices-transient | A1 | 200, `"choices": []` | 0 | same briefing | 6 | 15 |
-| empty-choices-persistent | A1 | 200, `"choices": []` | 3 | "answered with an empty list of choices after 4 attempts" | 4 | 9 |
-| no-message-transient | A1 | 200, a choice without `message` | 0 | same briefing [2] | 6 | 15 |
-| no-message-persistent | A1 | 200, a choice without `message` | 3 | "answered with a choice that has no message" [2] | 4 | 9 |
-| error-body-200-persistent | A1 | 200, `{"error": {...}}` | 3 | "answered with an error instead of a completion" [1] | 4 | 9 |
-| attribution-schema-transient | A1 | `{"who": "Putin"}` | 0 | same briefing; 1 re-ask | 6 | 15 |
-| attribution-schema-persistent | all 5 Attr. | `{"who": "Putin"}` | 0 | no claims; 5 `claims` warnings; 5 x (1 + 2) | 15 | 24 |
-| event-schema-transient | EventReply | `"summary": []` (needs 1 to 4) | 0 | same briefing; 1 re-ask | 2 | 15 |
-| event-schema-persistent | EventReply | `"summary": []` | 0 | event = the article's lead; 1 `event` warning [3] | 3 | 16 |
-| event-prose-persistent | EventReply | prose; `--max-reasks 1` | 0 | event = the article's lead; 1 `event` warning | 2 | 15 |
-| deniers-absent-transient | DeniersReply | `["Mosca", "Washington"]` | 0 | same briefing; 1 re-ask | 2 | 15 |
-| deniers-absent-persistent | DeniersReply | `["Mosca", "Washington"]` | 0 | no denials; 1 `denials` warning [4] | 3 | 15 |
-| accuser-absent-transient | AccusationReply | `"accuser": "Washington"` | 0 | same briefing; 1 re-ask | 2 | 15 |
-| accuser-absent-persistent | AccusationReply | `"accuser": "Washington"` | 0 | `accuser: null`; 1 `denials` warning | 3 | 16 |
-| alias-absent | PeopleReply | alias "Vova" for Putin | 0 | alias dropped, no re-ask, NO warning [5] | 1 | 14 |
-| invalid-participant-persistent | CountriesReply | 3 countries + `"unknown"` | 0 | 3 kept; 1 `participants` warning | 3 | 16 |
-| cut-off-transient | A1 | `finish_reason: length` | 0 | A1 dropped, not retried or re-asked; 1 `claims` warning [6] | 5 | 14 |
-| cut-off-persistent | all 5 Attr. | `finish_reason: length` | 0 | no claims; 5 `claims` warnings, none re-asked | 5 | 14 |
-| worst-case-per-question | A1 | (3 x 429 `Retry-After: 0`, invalid) x 3 | 0 | A1 dropped; 1 `claims` warning [7] | 16 | 25 |
-| reask-then-503 | A1 | invalid, then HTTP 503 for good | 3 | "HTTP 503: <message> after 4 attempts" [8] | 5 | 10 |
-| tools-no-tool-call-persistent | all 5 Attr. | `--mode tools`; text only | 0 | no claims; 5 `claims` warnings [9] | 15 | 24 |
-| tools-refusal-transient | A1 | `--mode tools`; a refusal | 0 | A1 dropped, not re-asked; 1 `claims` warning [9] | 5 | 14 |
+| no-fault | - | none (the control run) | 0 | full briefing, no warnings | 5 | 13 |
+| timeout-transient | A1 | reply after 10 s; `--timeout 1` | 0 | same briefing; retried >= 1 s later | 6 | 14 |
+| timeout-persistent | A1 | reply after 10 s; `--timeout 1` | 3 | "timed out after 4 attempts" | 4 | 10 |
+| 429-transient | A1 | HTTP 429, `Retry-After: 1` | 0 | same briefing; retried 1 s later | 6 | 14 |
+| 429-persistent | A1 | HTTP 429, `Retry-After: 1` | 3 | "HTTP 429: <message> after 4 attempts"; 1 s apart | 4 | 10 |
+| 500-transient | A1 | HTTP 500, OpenAI-style JSON error | 0 | same briefing | 6 | 14 |
+| 500-persistent | A1 | HTTP 500, OpenAI-style JSON error | 3 | "HTTP 500: <message> after 4 attempts" | 4 | 10 |
+| 502-transient | A1 | HTTP 502, nginx HTML page | 0 | same briefing | 6 | 14 |
+| 502-persistent | A1 | HTTP 502, nginx HTML page | 3 | "HTTP 502: <html> <head>... after 4 attempts" | 4 | 10 |
+| 503-transient | A1 | HTTP 503 | 0 | same briefing | 6 | 14 |
+| 503-persistent | A1 | HTTP 503 | 3 | "HTTP 503: <message> after 4 attempts" | 4 | 10 |
+| reset-transient | A1 | TCP RST, no response | 0 | same briefing | 6 | 14 |
+| reset-persistent | A1 | TCP RST, no response | 3 | "connection failed (<httpx error>) after 4 attempts" | 4 | 10 |
+| non-json-body-transient | A1 | 200, body `<html>...</html>` | 0 | same briefing | 6 | 14 |
+| non-json-body-persistent | A1 | 200, body `<html>...</html>` | 3 | "answered with a body that is not JSON (...) ..." | 4 | 10 |
+| empty-choices-transient | A1 | 200, `"choices": []` | 0 | same briefing | 6 | 14 |
+| empty-choices-persistent | A1 | 200, `"choices": []` | 3 | "answered with an empty list of choices after 4 attempts" | 4 | 10 |
+| no-message-transient | A1 | 200, a choice without `message` | 0 | same briefing [2] | 6 | 14 |
+| no-message-persistent | A1 | 200, a choice without `message` | 3 | "answered with a choice that has no message" [2] | 4 | 10 |
+| error-body-200-persistent | A1 | 200, `{"error": {...}}` | 3 | "answered with an error instead of a completion" [1] | 4 | 10 |
+| attribution-schema-transient | A1 | `{"who": "Putin"}` | 0 | same briefing; 1 re-ask | 6 | 14 |
+| attribution-schema-persistent | all 5 Attr. | `{"who": "Putin"}` | 0 | no claims; 5 `claims` warnings; 5 x (1 + 2) | 15 | 23 |
+| event-schema-transient | EventReply | `"summary": []` (needs 1 to 4) | 0 | same briefing; 1 re-ask | 2 | 14 |
+| event-schema-persistent | EventReply | `"summary": []` | 0 | event = the article's lead; 1 `event` warning [3] | 3 | 15 |
+| event-prose-persistent | EventReply | prose; `--max-reasks 1` | 0 | event = the article's lead; 1 `event` warning | 2 | 14 |
+| deniers-absent-transient | DeniersReply | `["Mosca", "Washington"]` | 0 | same briefing; 1 re-ask | 2 | 14 |
+| deniers-absent-persistent | DeniersReply | `["Mosca", "Washington"]` | 0 | no denials; 1 `denials` warning [4] | 3 | 14 |
+| accuser-absent-transient | AccusationReply | `"accuser": "Washington"` | 0 | same briefing; 1 re-ask | 2 | 14 |
+| accuser-absent-persistent | AccusationReply | `"accuser": "Washington"` | 0 | `accuser: null`; 1 `denials` warning | 3 | 15 |
+| alias-absent | PeopleReply | alias "Vova" for Putin | 0 | alias dropped, no re-ask, NO warning [5] | 1 | 13 |
+| invalid-participant-persistent | CountriesReply | 3 countries + `"unknown"` | 0 | 3 kept; 1 `participants` warning | 3 | 15 |
+| cut-off-transient | A1 | `finish_reason: length` | 0 | A1 dropped, not retried or re-asked; 1 `claims` warning [6] | 5 | 13 |
+| cut-off-persistent | all 5 Attr. | `finish_reason: length` | 0 | no claims; 5 `claims` warnings, none re-asked | 5 | 13 |
+| worst-case-per-question | A1 | (3 x 429 `Retry-After: 0`, invalid) x 3 | 0 | A1 dropped; 1 `claims` warning [7] | 16 | 24 |
+| reask-then-503 | A1 | invalid, then HTTP 503 for good | 3 | "HTTP 503: <message> after 4 attempts" [8] | 5 | 11 |
+| tools-no-tool-call-persistent | all 5 Attr. | `--mode tools`; text only | 0 | no claims; 5 `claims` warnings [9] | 15 | 23 |
+| tools-refusal-transient | A1 | `--mode tools`; a refusal | 0 | A1 dropped, not re-asked; 1 `claims` warning [9] | 5 | 13 |
 
 "same briefing": equal to the control's except ``provenance`` (a failed attempt is not a
-completion: ``usage.llm_calls`` stays 14; a re-ask adds one call and one to ``usage.reasks``).
+completion: ``usage.llm_calls`` stays 13; a re-ask adds one call and one to ``usage.reasks``).
 "Attr." = Attribution. Transport faults are waited on as stated above: every gap between
 attempts is checked against its bound, as the server saw it.
 
@@ -88,7 +88,7 @@ attempts is checked against its bound, as the server saw it.
 3. An invalid event never fails the article (``summarizer/pipeline/event.py``): an invalid date is
    set to null, text left in another language is kept and flagged, anything else is replaced by
    the article's opening sentences; participants, claims and denials are those of the control.
-4. The denial sentence is dropped (item: its quote); AccusationReply is never asked: 14 + 2
+4. The denial sentence is dropped (item: its quote); AccusationReply is never asked: 13 + 2
    re-asks - 1.
 5. replies.py drops invented aliases as noise, without a re-ask and without a warning: the
    briefing is identical to the control (though the README says warnings list what was dropped).
@@ -139,7 +139,9 @@ MAX_REASKS = 2  # the CLI's default --max-reasks
 TIMEOUT = 1.0  # --timeout of the timeout cases
 WORKERS = 4  # CLI runs at once (most of a persistent case is spent sleeping in backoff)
 SLACK = 5.0  # seconds of request handling allowed on top of a wait: generous, a loaded CI machine is slow
-NO_FAULT_REQUESTS = 14
+NO_FAULT_REQUESTS = 13
+ATTRIBUTIONS = 5  # 4 quotes + 1 reported statement, all asked with the Attribution schema
+BEFORE_A1 = 6  # 4 participant questions, then the one denial candidate's DeniersReply and AccusationReply
 ERROR_PREFIX = "summarizer: error: "
 
 
@@ -250,21 +252,21 @@ def check_control(outcome: Outcome, _control: Outcome) -> None:
 def check_all_attributions_dropped(outcome: Outcome, control: Outcome) -> None:
     briefing, expected = outcome.briefing(), control.briefing()
     assert briefing.claims == []
-    assert [w.section for w in briefing.warnings] == ["claims"] * 5
+    assert [w.section for w in briefing.warnings] == ["claims"] * ATTRIBUTIONS
     quotes = [c.quote for c in expected.claims if c.quote is not None]
     assert [w.item for w in briefing.warnings[:4]] == [{"quote": q} for q in quotes]
     assert all(w.message.startswith("no valid attribution for a quote: ") for w in briefing.warnings[:4])
-    assert briefing.warnings[4].message.startswith("no valid attribution for a reported statement: ")
-    assert "sentence" in briefing.warnings[4].item  # type: ignore[operator]
+    assert all(w.message.startswith("no valid attribution for a reported statement: ") for w in briefing.warnings[4:])
+    assert all("sentence" in w.item for w in briefing.warnings[4:])  # type: ignore[operator]
     assert (briefing.participants, briefing.denials, briefing.event) == (expected.participants, expected.denials, expected.event)
     usage = briefing.provenance.usage
-    assert (usage.llm_calls, usage.reasks) == (NO_FAULT_REQUESTS + 5 * MAX_REASKS, 5 * MAX_REASKS)
+    assert (usage.llm_calls, usage.reasks) == (NO_FAULT_REQUESTS + ATTRIBUTIONS * MAX_REASKS, ATTRIBUTIONS * MAX_REASKS)
 
 
 def check_all_cut_off(outcome: Outcome, control: Outcome) -> None:
     briefing, expected = outcome.briefing(), control.briefing()
     assert briefing.claims == []
-    assert [w.section for w in briefing.warnings] == ["claims"] * 5
+    assert [w.section for w in briefing.warnings] == ["claims"] * ATTRIBUTIONS
     assert all("cut off at max_tokens=160" in w.message for w in briefing.warnings)
     assert (briefing.participants, briefing.denials, briefing.event) == (expected.participants, expected.denials, expected.event)
     assert (briefing.provenance.usage.llm_calls, briefing.provenance.usage.reasks) == (NO_FAULT_REQUESTS, 0)
@@ -360,25 +362,26 @@ TRANSPORT: list[tuple[str, Action, tuple[str, ...], tuple[str, ...], Callable[[i
     ("no-message", raw(NO_MESSAGE), (), ("answered with a choice that has no message",), backoff),
 ]
 
-CASES: list[Case] = [Case("no-fault", "Attribution", 0, 5, NO_FAULT_REQUESTS, check=check_control)]
+CASES: list[Case] = [Case("no-fault", "Attribution", 0, ATTRIBUTIONS, NO_FAULT_REQUESTS, check=check_control)]
 for name, action, args, error, waits in TRANSPORT:
     CASES += [
         # first A1 request fails, its retry succeeds: one extra request, not a completion, no re-ask
-        Case(f"{name}-transient", "Attribution", 0, 5 + 1, NO_FAULT_REQUESTS + 1, faults=(action,), args=args,
+        Case(f"{name}-transient", "Attribution", 0, ATTRIBUTIONS + 1, NO_FAULT_REQUESTS + 1, faults=(action,), args=args,
              waits=waits, check=same_briefing(reasks=0, llm_calls=NO_FAULT_REQUESTS)),
-        # 4 participant questions + 1 sentence choice, then A1's 4 attempts, then the run stops
-        Case(f"{name}-persistent", "Attribution", 3, ATTEMPTS, 5 + ATTEMPTS, always=action, args=args,
+        # the questions before A1, then A1's 4 attempts, then the run stops
+        Case(f"{name}-persistent", "Attribution", 3, ATTEMPTS, BEFORE_A1 + ATTEMPTS, always=action, args=args,
              error=(*error, f"after {ATTEMPTS} attempts"), waits=waits),
     ]  # fmt: skip
 CASES += [
-    Case("error-body-200-persistent", "Attribution", 3, ATTEMPTS, 5 + ATTEMPTS,
+    Case("error-body-200-persistent", "Attribution", 3, ATTEMPTS, BEFORE_A1 + ATTEMPTS,
          always=raw('{"error": {"message": "model overloaded", "type": "server_error"}}'),
          error=(f"answered with an error instead of a completion: model overloaded after {ATTEMPTS} attempts",),
          waits=backoff),
     # validation faults: re-asked (no waits), then salvaged or fatal depending on the question
-    Case("attribution-schema-transient", "Attribution", 0, 5 + 1, NO_FAULT_REQUESTS + 1, faults=(BAD_ATTRIBUTION,),
+    Case("attribution-schema-transient", "Attribution", 0, ATTRIBUTIONS + 1, NO_FAULT_REQUESTS + 1, faults=(BAD_ATTRIBUTION,),
          check=same_briefing(reasks=1, llm_calls=NO_FAULT_REQUESTS + 1)),
-    Case("attribution-schema-persistent", "Attribution", 0, 5 * (1 + MAX_REASKS), NO_FAULT_REQUESTS + 5 * MAX_REASKS,
+    Case("attribution-schema-persistent", "Attribution", 0, ATTRIBUTIONS * (1 + MAX_REASKS),
+         NO_FAULT_REQUESTS + ATTRIBUTIONS * MAX_REASKS,
          always=BAD_ATTRIBUTION, check=check_all_attributions_dropped),
     Case("event-schema-transient", "EventReply", 0, 2, NO_FAULT_REQUESTS + 1, faults=({**EVENT, "summary": []},),
          check=same_briefing(reasks=1, llm_calls=NO_FAULT_REQUESTS + 1)),
@@ -388,13 +391,13 @@ CASES += [
          always="Sure! Putin visited Pyongyang to meet Kim Jong-un.", check=check_event_is_the_lead(1, "Invalid JSON")),
     Case("deniers-absent-transient", "DeniersReply", 0, 2, NO_FAULT_REQUESTS + 1,
          faults=({"denied_by": ["Mosca", "Washington"]},), check=same_briefing(reasks=1, llm_calls=NO_FAULT_REQUESTS + 1)),
-    # DeniersReply 1 + 2, and AccusationReply is never asked: 14 + 2 - 1
+    # DeniersReply 1 + 2, and AccusationReply is never asked: 13 + 2 - 1
     Case("deniers-absent-persistent", "DeniersReply", 0, 1 + MAX_REASKS, NO_FAULT_REQUESTS + MAX_REASKS - 1,
          always={"denied_by": ["Mosca", "Washington"]}, check=check_denials_dropped),
     Case("accuser-absent-transient", "AccusationReply", 0, 2, NO_FAULT_REQUESTS + 1,
          faults=({"accuser": "Washington", "accusation": ACCUSATION},),
          check=same_briefing(reasks=1, llm_calls=NO_FAULT_REQUESTS + 1)),
-    # AccusationReply 1 + 2: 14 + 2
+    # AccusationReply 1 + 2: 13 + 2
     Case("accuser-absent-persistent", "AccusationReply", 0, 1 + MAX_REASKS, NO_FAULT_REQUESTS + MAX_REASKS,
          always={"accuser": "Washington", "accusation": ACCUSATION}, check=check_accuser_nulled),
     Case("alias-absent", "PeopleReply", 0, 1, NO_FAULT_REQUESTS,
@@ -404,25 +407,28 @@ CASES += [
          always={"countries": [*COUNTRIES, {"name": "unknown", "role": None, "aliases": []}]},
          check=check_participant_salvaged),
     # cut off: no retry, no re-ask; the item is dropped with a warning and the run goes on
-    Case("cut-off-transient", "Attribution", 0, 5, NO_FAULT_REQUESTS,
+    Case("cut-off-transient", "Attribution", 0, ATTRIBUTIONS, NO_FAULT_REQUESTS,
          faults=(reply('{"speaker": "Kim Jo', finish_reason="length"),),
          check=first_claim_dropped(reasks=0, llm_calls=NO_FAULT_REQUESTS,
                                    reason="the model's reply for Attribution was cut off at max_tokens=160")),
-    Case("cut-off-persistent", "Attribution", 0, 5, NO_FAULT_REQUESTS,
+    Case("cut-off-persistent", "Attribution", 0, ATTRIBUTIONS, NO_FAULT_REQUESTS,
          always=reply('{"speaker": "Kim Jo', finish_reason="length"), check=check_all_cut_off),
     # the bound: every one of A1's 1 + 2 requests needs all 4 attempts, and every reply is invalid
-    Case("worst-case-per-question", "Attribution", 0, (1 + MAX_REASKS) * ATTEMPTS + 4,
+    Case("worst-case-per-question", "Attribution", 0, (1 + MAX_REASKS) * ATTEMPTS + ATTRIBUTIONS - 1,
          NO_FAULT_REQUESTS - 1 + (1 + MAX_REASKS) * ATTEMPTS,
          faults=((status(429, headers={"Retry-After": "0"}),) * (ATTEMPTS - 1) + (INVALID_QUOTE_REPLY,)) * (1 + MAX_REASKS),
          check=first_claim_dropped(reasks=MAX_REASKS, llm_calls=NO_FAULT_REQUESTS + MAX_REASKS,  # 9 failed attempts: no calls
                                    reason="1 validation error for Attribution")),
     # a transport fault on a re-ask ends the run like any other: 1 invalid reply + 4 attempts
-    Case("reask-then-503", "Attribution", 3, 1 + ATTEMPTS, 5 + 1 + ATTEMPTS, faults=(INVALID_QUOTE_REPLY,), always=status(503),
+    Case("reask-then-503", "Attribution", 3, 1 + ATTEMPTS, BEFORE_A1 + 1 + ATTEMPTS,
+         faults=(INVALID_QUOTE_REPLY,), always=status(503),
          error=(f"HTTP 503: fake server: scripted status 503 after {ATTEMPTS} attempts",)),
     # tools mode: the fake model sends dict/str faults as tool calls, so these are raw actions
-    Case("tools-no-tool-call-persistent", "Attribution", 0, 5 * (1 + MAX_REASKS), NO_FAULT_REQUESTS + 5 * MAX_REASKS,
+    Case("tools-no-tool-call-persistent", "Attribution", 0, ATTRIBUTIONS * (1 + MAX_REASKS),
+         NO_FAULT_REQUESTS + ATTRIBUTIONS * MAX_REASKS,
          args=("--mode", "tools"), always=reply("The speaker is Kim Jong-un."), check=check_all_attributions_dropped),
-    Case("tools-refusal-transient", "Attribution", 0, 5, NO_FAULT_REQUESTS, args=("--mode", "tools"), faults=(raw(REFUSAL),),
+    Case("tools-refusal-transient", "Attribution", 0, ATTRIBUTIONS, NO_FAULT_REQUESTS, args=("--mode", "tools"),
+         faults=(raw(REFUSAL),),
          check=first_claim_dropped(reasks=0, llm_calls=NO_FAULT_REQUESTS, reason="Unable to generate a response due to")),
 ]  # fmt: skip
 CONTROL = CASES[0]
@@ -493,7 +499,7 @@ def test_fault(case: Case, runs: dict[str, Future[Outcome]]) -> None:
 
     # bounded, honoured waits between the attempts of the first faulty request
     if case.waits is not None:
-        retries = case.asked - 5 if case.exit_code == 0 else case.asked - 1
+        retries = case.asked - ATTRIBUTIONS if case.exit_code == 0 else case.asked - 1
         gaps = outcome.gaps(case.question)[:retries]
         assert len(gaps) == retries
         for k, gap in enumerate(gaps, start=1):

@@ -21,15 +21,14 @@ from summarizer.schema import UNNAMED_SOURCE, Briefing, briefing_json_schema
 from summarizer.sentences import split_sentences
 from summarizer.testing import CUT_OFF, ScriptedModel
 
-# 4 participant kinds + denial-sentence choice + 4 quotes + reported-sentence choice + 1 reported
-# attribution + deniers + accusation + 3 resolutions (Usa, Mosca, Pyongyang) + event
-CALLS = 4 + 1 + 4 + 1 + 1 + 1 + 1 + 3 + 1
+# 4 participant kinds + deniers + accusation + 3 resolutions (Usa, Mosca, Pyongyang) of the one
+# sentence with a denial cue + 4 quotes + reported-sentence choice + 1 reported attribution + event
+CALLS = 4 + 1 + 1 + 3 + 4 + 1 + 1 + 1
 ORDER = [
     "participants", "participants", "participants", "participants",
-    "denial_sentences",
+    "deniers", "accusation", "resolve", "resolve", "resolve",
     "attribution", "attribution", "attribution", "attribution",
     "reported", "attribution",
-    "deniers", "accusation", "resolve", "resolve", "resolve",
     "event",
 ]  # fmt: skip
 EXPECTED_PARTICIPANTS = [
@@ -122,7 +121,8 @@ def test_questions_are_asked_in_pipeline_order(article):
     everyone = [n for n, _ in EXPECTED_PARTICIPANTS]
     assert [q.variables["listed"] for q in model.questions[:4]] == [[], everyone[:3], everyone, everyone]
     # Speakers are restricted to the participants found.
-    speakers = model.questions[5].reply.model_json_schema()["properties"]["speaker"]["enum"]
+    first_attribution = next(q for q in model.questions if q.name == "attribution")
+    speakers = first_attribution.reply.model_json_schema()["properties"]["speaker"]["enum"]
     assert speakers == [*(n for n, _ in EXPECTED_PARTICIPANTS), UNNAMED_SOURCE]
     # Each quote is asked about in its own passage, marked; the whole article is one part.
     assert all("[[" in q.passage for q in model.questions if q.name == "attribution")
@@ -349,15 +349,15 @@ def test_unresolvable_denier_is_dropped_and_reported(article):
     assert_grounded(briefing, article)
 
 
-def test_no_denial_sentence_means_no_denials(article):
-    model = scripted(denial_sentences={"sentences": []}, reported={"sentences": []})
+def test_a_cue_the_model_reads_as_no_denial_means_no_denials(article):
+    model = scripted(deniers={"denied_by": []}, reported={"sentences": []})
 
     briefing = summarize_with(model, article)
 
     assert briefing.denials == []
     assert [c.quote is not None for c in briefing.claims] == [True] * 4
     assert briefing.warnings == []
-    assert briefing.provenance.usage.llm_calls == CALLS - 1 - 5  # no reported attribution; no deniers, accusation, 3 resolutions
+    assert briefing.provenance.usage.llm_calls == CALLS - 1 - 4  # no reported attribution; no accusation, 3 resolutions
 
 
 # --- failures that end the run: a one-line SummarizerError, never a crash -------------------

@@ -20,9 +20,9 @@ from summarizer.pipeline import Options, Summarizer
 from summarizer.providers import Settings, open_provider
 from summarizer.schema import UNNAMED_SOURCE, Briefing
 
-# 4 participant kinds + denial-sentence choice + 4 quotes + reported-sentence choice + 1 reported
-# attribution + deniers + accusation + event (the wire fake's aliases need no resolution)
-CALLS = 4 + 1 + 4 + 1 + 1 + 1 + 1 + 1
+# 4 participant kinds + deniers + accusation of the one sentence with a denial cue + 4 quotes +
+# reported-sentence choice + 1 reported attribution + event (the wire fake's aliases need no resolution)
+CALLS = 4 + 1 + 1 + 4 + 1 + 1 + 1
 
 
 @pytest.fixture(scope="module")
@@ -109,15 +109,14 @@ def test_requests_carry_the_prompts_and_the_constraints(harness, article):
     titles = [r.body["response_format"]["json_schema"]["name"] for r in h.server.chat_requests]
     assert titles == [
         "CountriesReply", "PeopleReply", "OrganizationsReply", "GroupsReply",
-        "SentencesChoice",
+        "DeniersReply", "AccusationReply",
         "Attribution", "Attribution", "Attribution", "Attribution",
         "SentencesChoice", "Attribution",
-        "DeniersReply", "AccusationReply",
         "EventReply",
     ]  # fmt: skip
     people_task = h.server.chat_requests[1].body["messages"][1]["content"]
     assert "Already listed, do not repeat: Russia, North Korea, United States." in people_task
-    speaker_enum = h.server.chat_requests[5].body["response_format"]["json_schema"]["schema"]["properties"]["speaker"]
+    speaker_enum = h.server.chat_requests[6].body["response_format"]["json_schema"]["schema"]["properties"]["speaker"]
     assert speaker_enum["enum"] == [*(n for n, _ in EXPECTED_PARTICIPANTS), UNNAMED_SOURCE]
     for request in h.server.chat_requests:
         system, user = request.body["messages"][:2]
@@ -133,7 +132,7 @@ def test_progress_is_reported_once_per_question(harness, article):
 
     assert len(steps) == CALLS == h.server.calls
     assert steps[0] == "participants" and steps[-1] == "event"
-    assert "denial sentences" in steps
+    assert "deniers" in steps
 
 
 def test_briefing_language_reaches_the_system_prompt(harness, article):
@@ -152,7 +151,7 @@ def test_a_reask_sends_back_the_reply_and_the_error(harness, article):
     briefing = h.summarize(article)
 
     assert briefing.provenance.usage.reasks == 1 and h.server.calls == CALLS + 1
-    reask = h.server.chat_requests[6].body["messages"]  # the request after the faulty reply
+    reask = h.server.chat_requests[7].body["messages"]  # the request after the faulty reply
     assert reask[2]["role"] == "assistant" and "Sergei Lavrov" in reask[2]["content"]
     assert "speaker" in reask[3]["content"] and "Vladimir Putin" in reask[3]["content"]
 

@@ -35,7 +35,6 @@ ASKED_WITH: dict[str, set[str]] = {
     "participants": {"kind", "listed"},
     "attribution": {"passage", "names"},
     "reported": set(),
-    "denial_sentences": set(),
     "deniers": {"passage"},
     "accusation": {"passage", "previous", "sentence", "deniers"},
     "resolve": {"mention", "names"},
@@ -53,7 +52,6 @@ EXAMPLES: dict[str, list[dict[str, Any]]] = {
     ],
     "attribution": [{"passage": "ha detto [[Grazie per il sostegno]].", "names": NAMES}],
     "reported": [{}],
-    "denial_sentences": [{}],
     "deniers": [{"passage": DENIAL}],
     "accusation": [
         {"passage": DENIAL, "previous": None, "sentence": DENIAL, "deniers": ["Mosca"]},

@@ -15,3 +15,5 @@ PASSAGE_BEFORE = 200  # characters of article shown before a quote when asking w
 PASSAGE_AFTER = 120
 MAX_QUOTES_PER_PART = 40  # each quote is one question: bounds the time one part can take
 LATER_POINTS_CHARS = 1500  # statements from later parts shown with the first when asking for the event
+REACTION_SENTENCES = 3  # one speaker's denials this many sentences apart are one denial, reported then quoted
+MAX_DENIAL_CANDIDATES_PER_PART = 30  # each is two or more questions, likewise

@@ -1,8 +1,9 @@
 """Claims pass: who said each direct quote, then the statements the part reports without quotes.
 
 Quotes are found by the program (:mod:`summarizer.quotes`); the model only attributes them and
-paraphrases what they say. Sentences carrying a quote or a denial are not offered as reported
-statements: they are covered already, and offering them again invites duplicates.
+paraphrases what they say. Quotes and sentences a denial already covers are not claims too, and
+sentences carrying a quote are not offered as reported statements: offering them again invites
+duplicates.
 """
 
 from __future__ import annotations
@@ -13,32 +14,31 @@ from summarizer.llm import ReplyFailed
 from summarizer.names import name_key
 from summarizer.pipeline.ask import Asker, Question
 from summarizer.pipeline.budgets import ATTRIBUTION_TOKENS, MAX_QUOTES_PER_PART, PASSAGE_AFTER, PASSAGE_BEFORE
+from summarizer.pipeline.candidates import overlaps
 from summarizer.pipeline.choose import choose_sentences
 from summarizer.pipeline.plan import Part
-from summarizer.pipeline.salvage import Warnings, dedupe, in_any_language, json_object
+from summarizer.pipeline.salvage import Warnings, dedupe, in_any_language, json_object, within
 from summarizer.pipeline.story import Span, Story
 from summarizer.replies import attribution_model
 from summarizer.schema import Claim
 
 
-def find_claims(
-    asker: Asker, story: Story, part: Part, names: list[str], sentences: list[Span], not_reported: list[Span], warnings: Warnings
-) -> list[Claim]:
-    """The part's quoted claims, one per quote, then its reported statements, each attributed to one of ``names``."""
+def find_claims(asker: Asker, story: Story, part: Part, names: list[str], covered: list[Span], warnings: Warnings) -> list[Claim]:
+    """The part's quoted claims, one per quote, then its reported statements, each attributed to one of ``names``.
+
+    ``covered``: passages a denial already stands for.
+    """
     model = attribution_model(names)
     claims: list[Claim] = []
-    owned = story.quotes_of(part)
-    if len(owned) > MAX_QUOTES_PER_PART:
-        skipped = len(owned) - MAX_QUOTES_PER_PART
-        warnings.drop("claims", f"{skipped} quotes after the first {MAX_QUOTES_PER_PART} of a part were not attributed", None)
-    for quote, (start, end) in owned[:MAX_QUOTES_PER_PART]:
+    owned = [(quote, span) for quote, span in story.quotes_of(part) if not overlaps(span, covered)]
+    for quote, (start, end) in within(owned, MAX_QUOTES_PER_PART, warnings, "claims", "quotes"):
         passage = story.passage(start, end, PASSAGE_BEFORE, PASSAGE_AFTER)
         question = Question("attribution", model, part, ATTRIBUTION_TOKENS, story.context.about(passage), {"names": names})
         reply = _attribute(asker, question, warnings, "a quote", {"quote": quote})
         if reply is None:
             continue
         claims.append(Claim(speaker=reply.speaker, statement=reply.statement, quote=quote, quote_span=(start, end)))  # type: ignore[attr-defined]
-    offered = [s for s in story.without_quotes(sentences) if s not in set(not_reported)]
+    offered = [s for s in story.without_quotes(story.sentences_of(part)) if not overlaps(s, covered)]
     for start, end in choose_sentences(asker, story, part, "reported", offered, warnings, "claims"):
         passage = story.passage(start, end, 0, 0)
         question = Question("attribution", model, part, ATTRIBUTION_TOKENS, story.context.about(passage), {"names": names})

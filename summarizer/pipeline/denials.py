@@ -1,4 +1,4 @@
-"""Denials pass: for each sentence chosen as a denial, who denies, what, and who made the accusation.
+"""Denials pass: for each candidate (:mod:`.candidates`), who denies, what, and who made the accusation.
 
 A small model copies names reliably but confuses who accuses whom when asked to map them to
 participants at the same time, so it names deniers and accusers in the article's own words and
@@ -8,28 +8,37 @@ alias matches).
 
 from __future__ import annotations
 
-from pydantic import ValidationError
+from dataclasses import replace
 
 from summarizer.llm import ReplyFailed
 from summarizer.names import name_key
 from summarizer.pipeline.ask import Asker, Question
-from summarizer.pipeline.budgets import DENIALS_TOKENS, PASSAGE_AFTER, PASSAGE_BEFORE, RESOLVE_TOKENS
+from summarizer.pipeline.budgets import (
+    DENIALS_TOKENS,
+    MAX_DENIAL_CANDIDATES_PER_PART,
+    PASSAGE_AFTER,
+    PASSAGE_BEFORE,
+    REACTION_SENTENCES,
+    RESOLVE_TOKENS,
+)
+from summarizer.pipeline.candidates import DenialCandidate
 from summarizer.pipeline.plan import Part
-from summarizer.pipeline.salvage import Warnings, dedupe, json_object
-from summarizer.pipeline.story import Span, Story
+from summarizer.pipeline.salvage import Warnings, dedupe, json_object, validated, within
+from summarizer.pipeline.story import Story
 from summarizer.replies import AccusationReply, DeniersReply, resolution_model
 from summarizer.schema import UNNAMED_SOURCE, Denial, Participant
 
 
 def find_denials(
-    asker: Asker, story: Story, part: Part, participants: list[Participant], sentences: list[Span], warnings: Warnings
+    asker: Asker, story: Story, part: Part, participants: list[Participant], candidates: list[DenialCandidate], warnings: Warnings
 ) -> list[Denial]:
-    """One denial per denier of each sentence in ``sentences``."""
+    """One denial per denier of each candidate the model reads as a denial."""
     text = story.text
-    denials: list[Denial] = []
-    for start, end in sentences:
+    found: list[tuple[DenialCandidate, Denial]] = []
+    for candidate in within(candidates, MAX_DENIAL_CANDIDATES_PER_PART, warnings, "denials", "sentences with a denial cue"):
+        start, end = candidate.span
         sentence = text[start:end]
-        before = story.previous((start, end))
+        before = story.previous(start)
         earlier = text[before[0] : before[1]] if before else None
         passage = text[before[0] : end] if before else sentence
         around = story.passage(start, end, PASSAGE_BEFORE, PASSAGE_AFTER)
@@ -37,44 +46,79 @@ def find_denials(
         if not isinstance(deniers, DeniersReply):
             warnings.drop("denials", f"no valid reading of who denies: {deniers}", {"quote": sentence})
             continue
+        if not deniers.denied_by:
+            continue  # the model reads no denial here: the cue meant something else
         question = Question(
             "accusation", AccusationReply, part, DENIALS_TOKENS, story.context.about(passage),
             {"previous": earlier, "sentence": sentence, "deniers": deniers.denied_by},
         )  # fmt: skip
         accusation = asker.ask(question)
         if not isinstance(accusation, AccusationReply):
-            accusation = _without_accuser(accusation, sentence, story, warnings)  # type: ignore[arg-type]
+            accusation = _repaired(accusation, sentence, story, warnings)  # type: ignore[arg-type]
             if accusation is None:
                 continue
         accuser = resolve(asker, story, part, accusation.accuser, participants) if accusation.accuser else None
+        quote, quote_span = candidate.quote if candidate.quote else (sentence, candidate.span)
         for name in deniers.denied_by:
             speaker = resolve(asker, story, part, name, participants)
             if speaker is None:
-                item = {"speaker": name, "denied": accusation.accusation, "quote": sentence}
+                item = {"speaker": name, "denied": accusation.accusation, "quote": quote}
                 warnings.drop("denials", f"{name!r} is not one of the participants", item)
                 continue
-            denials.append(
-                Denial(
-                    speaker=speaker,
-                    denied=accusation.accusation,
-                    accuser=accuser if accuser != speaker else None,
-                    quote=sentence,
-                    quote_span=(start, end),
-                )
+            denial = Denial(
+                speaker=speaker,
+                denied=accusation.accusation,
+                accuser=accuser if accuser != speaker else None,
+                quote=quote,
+                quote_span=quote_span,
             )
-    return dedupe(denials, denial_key, warnings, "denials")
+            found.append((candidate, denial))
+    return dedupe(_one_per_reaction(story, found, warnings), denial_key, warnings, "denials")
 
 
-def _without_accuser(failure: ReplyFailed, sentence: str, story: Story, warnings: Warnings) -> AccusationReply | None:
-    """An accusation whose accuser stayed invalid is kept with no accuser, and reported."""
+def _one_per_reaction(story: Story, found: list[tuple[DenialCandidate, Denial]], warnings: Warnings) -> list[Denial]:
+    """One denial per speaker among candidates a few sentences apart, the one with a quote preferred.
+
+    News reports a denial, then quotes it ("The agency rejected the suggestion." … "“That is simply
+    not true,” she said."): both sentences have a cue, and both are the same denial.
+    """
+    index = {sentence[0]: i for i, sentence in enumerate(story.sentences)}
+    kept: list[tuple[DenialCandidate, Denial]] = []
+    for candidate, denial in found:
+        near = next(
+            (i for i, (c, d) in enumerate(kept)
+             if d.speaker == denial.speaker and abs(index[c.span[0]] - index[candidate.span[0]]) <= REACTION_SENTENCES),
+            None,
+        )  # fmt: skip
+        if near is None:
+            kept.append((candidate, denial))
+            continue
+        if candidate.quote and not kept[near][0].quote:
+            kept[near], denial = (candidate, denial), kept[near][1]
+        warnings.drop("denials", "the same denial reported again a few sentences on; kept once", denial)
+    return [denial for _candidate, denial in kept]
+
+
+def _repaired(failure: ReplyFailed, sentence: str, story: Story, warnings: Warnings) -> AccusationReply | None:
+    """The last accusation reply, kept with its accuser set to null or as written, and reported; else None.
+
+    A denial whose deniers are known is worth keeping even when its accuser is not in the text or
+    its wording failed the briefing-language checks: the reader sees the warning.
+    """
     data = json_object(failure.last_content)
-    try:
-        kept = AccusationReply.model_validate({**data, "accuser": None}, context=story.context)
-    except ValidationError:
-        warnings.drop("denials", f"no valid reading of what is denied: {failure}", {"quote": sentence})
-        return None
-    warnings.drop("denials", f"accuser {data.get('accuser')!r} not found in the text; set to null", None)
-    return kept
+    anonymous = {**data, "accuser": None}
+    as_written = replace(story.context, language=None)
+    for attempt, context, note in (
+        (anonymous, story.context, f"accuser {data.get('accuser')!r} not found in the text; set to null"),
+        (data, as_written, f"what is denied failed the checks after the re-asks; kept as the model wrote it: {failure}"),
+        (anonymous, as_written, f"what is denied failed the checks and its accuser is not in the text: {failure}"),
+    ):
+        kept = validated(attempt, AccusationReply, context)
+        if kept is not None:
+            warnings.drop("denials", note, None)
+            return kept  # type: ignore[return-value]
+    warnings.drop("denials", f"no valid reading of what is denied: {failure}", {"quote": sentence})
+    return None
 
 
 def resolve(asker: Asker, story: Story, part: Part, name: str, participants: list[Participant]) -> str | None:

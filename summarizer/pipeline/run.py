@@ -1,8 +1,8 @@
 """From an article to a briefing: the passes in order, each narrowing the next.
 
 Participants come first, from every part (anyone named anywhere may speak anywhere); then each
-part's denial sentences, claims and denials; then one event for the whole article, from the
-first part told what the later ones report.
+part's denials (from its sentences with a denial cue), then its claims from what no denial
+covers; then one event for the whole article, from the first part told what the later ones report.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from summarizer.ingest import Article
 from summarizer.pipeline.ask import Asker
 from summarizer.pipeline.assemble import assemble
 from summarizer.pipeline.budgets import LATER_POINTS_CHARS
-from summarizer.pipeline.choose import choose_sentences
+from summarizer.pipeline.candidates import covered_by, denial_candidates
 from summarizer.pipeline.claims import claim_key, find_claims
 from summarizer.pipeline.denials import denial_key, find_denials
 from summarizer.pipeline.event import describe_event
@@ -42,10 +42,10 @@ def build_briefing(
     names = [p.name for p in participants]
     claims, denials, later = [], [], []  # later: what parts after the first report, for the event
     for part in parts:
-        owned = story.sentences_of(part)
-        denial_sentences = choose_sentences(asker, story, part, "denial_sentences", owned, warnings, "denials")
-        part_claims = find_claims(asker, story, part, names, owned, denial_sentences, warnings)
-        part_denials = find_denials(asker, story, part, participants, denial_sentences, warnings)
+        candidates = denial_candidates(story, part)
+        part_denials = find_denials(asker, story, part, participants, candidates, warnings)
+        covered = covered_by(candidates, part_denials)
+        part_claims = find_claims(asker, story, part, names, covered, warnings)
         if part is not parts[0]:
             later += [f"{c.speaker}: {c.statement}" for c in part_claims]
             later += [f"{d.speaker} denies: {d.denied}" for d in part_denials]

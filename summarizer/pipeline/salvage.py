@@ -65,6 +65,13 @@ def validated(data: dict[str, Any], reply_type: type[M], context: ValidationCont
         return None
 
 
+def within(items: list[T], limit: int, warnings: Warnings, section: str, what: str) -> list[T]:
+    """The first ``limit`` items; the others are reported as not read (a bound against runaway cost)."""
+    if len(items) > limit:
+        warnings.drop(section, f"{len(items) - limit} {what} after the first {limit} of a part were not read", None)
+    return items[:limit]
+
+
 def dedupe(items: list[T], key: Callable[[T], Hashable], warnings: Warnings, section: str) -> list[T]:
     """The first of each set of items with the same key; the others are reported."""
     seen: set[Hashable] = set()

@@ -23,7 +23,7 @@ class Story:
     context: ValidationContext
     quotes: list[tuple[str, Span]]  # direct quotes, located verbatim
     sentences: list[Span]
-    _previous: dict[Span, Span] = field(repr=False)
+    _previous: dict[int, Span] = field(repr=False)  # sentence start -> the sentence before it
 
     @classmethod
     def of(cls, article: Article, language: str) -> Story:
@@ -35,7 +35,7 @@ class Story:
             context=ValidationContext(article=article.text, language=language),
             quotes=[(q, span) for q in find_direct_quotes(article.text) if (span := locator.locate(q))],
             sentences=sentences,
-            _previous=dict(zip(sentences[1:], sentences[:-1], strict=False)),
+            _previous={s[0]: before for s, before in zip(sentences[1:], sentences[:-1], strict=False)},
         )
 
     @property
@@ -52,8 +52,9 @@ class Story:
     def without_quotes(self, sentences: list[Span]) -> list[Span]:
         return [(s, e) for s, e in sentences if not any(qs < e and s < qe for _q, (qs, qe) in self.quotes)]
 
-    def previous(self, sentence: Span) -> Span | None:
-        return self._previous.get(sentence)
+    def previous(self, start: int) -> Span | None:
+        """The sentence before the one that starts at ``start``."""
+        return self._previous.get(start)
 
     def passage(self, start: int, end: int, before: int, after: int) -> str:
         """The span marked with [[ ]] inside the words around it (same paragraph only)."""
