@@ -1,7 +1,8 @@
 """Turning an article file, or text in memory, into the one exact string every later stage uses.
 
-The jobs are apart: ``decoding`` (bytes to text), ``cleaning`` (what is removed), ``html``
-(pages to article text); this module assembles them and records what was done, because quote
+The jobs are apart: ``decoding`` (bytes to text), ``cleaning`` (what is removed), ``webpage``
+(pages to article text and metadata, by trafilatura, with the own reader ``html`` as its
+fallback); this module assembles them and records what was done, because quote
 offsets, the sha256 and a batch's resume all depend on ``Article.text`` being exactly the same
 for the same input. All failures are ``InputError`` with a complete one-line message that
 names the file, since the CLI prints that line and nothing else.
@@ -17,7 +18,8 @@ from summarizer.errors import InputError
 from summarizer.files import display_name, read_bounded
 from summarizer.ingest.cleaning import clean, trim
 from summarizer.ingest.decoding import decode_bytes
-from summarizer.ingest.html import extract_text, looks_like_html
+from summarizer.ingest.html import looks_like_html
+from summarizer.ingest.webpage import Extractor, PageMetadata, read_webpage
 from summarizer.language import detect as detect_language
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
@@ -34,18 +36,27 @@ class Article:
     source: str | None  # the path it came from, or None
     encoding: str  # what the bytes were decoded as: "utf-8", "utf-8-sig", "cp1252", ...
     extracted_from_html: bool
+    url: str | None = None  # the URL it was fetched from, or None
+    extractor: Extractor | None = None  # what turned the HTML into text (None for plain text)
+    metadata: PageMetadata | None = None  # what the page says about itself (None for plain text)
 
 
 def _build_article(
-    text: str, *, encoding: str, name: str, source: str | None, noun: str
+    text: str, *, encoding: str, name: str, source: str | None, noun: str, url: str | None = None, html: bool | None = None
 ) -> Article:
-    """Normalise decoded text into an ``Article``; shared by files and in-memory text."""
+    """Normalise decoded text into an ``Article``; shared by files and in-memory text.
+
+    HTML is detected on the cleaned text (``html`` True or False says what it is instead, e.g.
+    from an HTTP content type).
+    """
     shown = display_name(name)
     originally_empty = not text
     text = clean(text, shown)
-    extracted = looks_like_html(text)
+    extracted = looks_like_html(text) if html is None else html
+    page = None
     if extracted:
-        text = extract_text(text)
+        page = read_webpage(text)
+        text = page.text
     text = trim(text)
     if not text:
         if extracted:
@@ -62,6 +73,9 @@ def _build_article(
         source=source,
         encoding=encoding,
         extracted_from_html=extracted,
+        url=url,
+        extractor=page.extractor if page else None,
+        metadata=page.metadata if page else None,
     )
 
 
