@@ -1,11 +1,12 @@
 """Turning an article file, or text in memory, into the one exact string every later stage uses.
 
-The jobs are apart: ``decoding`` (bytes to text), ``cleaning`` (what is removed), ``webpage``
-(pages to article text and metadata, by trafilatura, with the own reader ``html`` as its
-fallback); this module assembles them and records what was done, because quote
-offsets, the sha256 and a batch's resume all depend on ``Article.text`` being exactly the same
-for the same input. All failures are ``InputError`` with a complete one-line message that
-names the file, since the CLI prints that line and nothing else.
+The jobs are apart: ``fetch`` (a URL to bytes), ``decoding`` (bytes to text), ``cleaning``
+(what is removed), ``webpage`` (pages to article text and metadata, by trafilatura, with the own
+reader in ``html`` as its fallback); this module assembles them, once, for files, URLs and
+in-memory text alike, and records what was done, because quote offsets, the sha256 and a
+batch's resume all depend on ``Article.text`` being exactly the same for the same input. All
+failures are ``InputError`` with a complete one-line message that names the input, since the CLI
+prints that line and nothing else.
 """
 
 from __future__ import annotations
