@@ -9,9 +9,12 @@ averaged over pages, F1 of those means. A page that ``load_article`` refuses cou
 
     python benchmarks/bench_extraction.py ../shared/benchmarks/article-extraction
     python benchmarks/bench_extraction.py ../shared/benchmarks/article-extraction --extractor trafilatura
+    python benchmarks/bench_extraction.py ../shared/benchmarks/article-extraction --extractor own-reader
 
 ``--extractor trafilatura`` scores ``trafilatura.extract(html)`` with its defaults on the same
-decoded page, for comparison.
+decoded page, for comparison; ``--extractor own-reader`` the project's own HTML reader alone
+(:mod:`summarizer.ingest.html`, what ``load_article`` used before trafilatura, now its last
+fallback) on the same decoded and cleaned page, a page it finds no text in counted as refused.
 """
 
 from __future__ import annotations
@@ -64,11 +67,18 @@ def extract(page: Path, extractor: str, scratch: Path) -> tuple[str, str | None]
                 return load_article(target).text, None
             except InputError as exc:
                 return "", str(exc)
-        import trafilatura
-
         from summarizer.ingest.decoding import decode_bytes
 
-        return trafilatura.extract(decode_bytes(data, name=str(target))[0]) or "", None
+        decoded = decode_bytes(data, name=str(target))[0]
+        if extractor == "own-reader":
+            from summarizer.ingest.cleaning import clean, trim
+            from summarizer.ingest.html import extract_text
+
+            text = trim(extract_text(clean(decoded, str(target))))
+            return text, None if text else f"{target}: no article text found in HTML"
+        import trafilatura
+
+        return trafilatura.extract(decoded) or "", None
     finally:
         target.unlink()
 
@@ -76,7 +86,7 @@ def extract(page: Path, extractor: str, scratch: Path) -> tuple[str, str | None]
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("benchmark", type=Path, help="the benchmark folder (ground-truth.json and html/)")
-    parser.add_argument("--extractor", choices=["summarizer", "trafilatura"], default="summarizer")
+    parser.add_argument("--extractor", choices=["summarizer", "trafilatura", "own-reader"], default="summarizer")
     parser.add_argument("--worst", type=int, default=0, metavar="N", help="also list the N pages with the lowest F1")
     args = parser.parse_args()
     try:
