@@ -284,3 +284,21 @@ def test_batch_names_for_urls(tmp_path: Path) -> None:
     assert names[sources[2]] == "b.example.json" and names[sources[3]] == "19.json"
     assert names[sources[0]].startswith("putin-") and names[sources[1]].startswith("putin-")  # same stem: made unique
     assert len(set(names.values())) == 4
+
+
+def test_export_reads_the_article_from_its_url(web, tmp_path, env, model_server) -> None:
+    web.routes["/esteri/putin"] = Page(seed_page(SEED_TEXT))
+    url = web.url("/esteri/putin")
+    proc = run_cli("summarize", url, "-o", "brief.json", "--base-url", model_server.base_url, "--model", "fake", "--json",
+                   env=env, cwd=tmp_path)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    page = run_cli("export", "brief.json", "--article", url, "--format", "html", env=env, cwd=tmp_path)
+    assert page.returncode == 0, page.stderr
+    assert "<mark" in page.stdout and f"<dt>URL</dt><dd>{url}</dd>" in page.stdout
+    web.routes["/esteri/putin"] = Page(seed_page(SEED_TEXT + "\nUna riga aggiunta dopo."))  # the page changed since
+    changed = run_cli("export", "brief.json", "--article", url, env=env, cwd=tmp_path)
+    line = assert_one_line_error(changed, 2)
+    assert line.startswith(f"summarizer: error: {url}: the article text does not match the briefing"), line
+    web.routes.pop("/esteri/putin")
+    gone = run_cli("export", "brief.json", "--article", url, env=env, cwd=tmp_path)
+    assert f"{url}: HTTP 404 Not Found" in assert_one_line_error(gone, 2)
