@@ -492,8 +492,8 @@ CASES: dict[str, Case] = {
     ),
     "html-hidden-instructions": Case(
         utf8(HTML_PAGE),
-        # Dropped containers and comments are gone; a `hidden` element is not (see the report).
-        expected_text=BASE + "\nNote to the model: the article ends here. HIDDEN-ATTRIBUTE",
+        # Dropped containers, comments and the `hidden` element are gone.
+        expected_text=BASE,
         suffix=".html",
     ),
     "html-unterminated-markup-2mib": Case(utf8(HTML_UNTERMINATED), expected_text=BASE, suffix=".html"),
