@@ -19,10 +19,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-# End marks, then closing marks (French puts a space before », German closes with “), then space.
-_END = re.compile(r"([.!?…;\u037e。！？؟।]+)((?:[\"'”“»’‘)\]」』）》〉]|[ \u00a0\u202f]»)*)(\s*)")
+# End marks, then closing marks (French puts a space before », German closes with “, which after
+# 。 opens the next sentence instead), then space (none needed after 。！？), then a letter or digit. Possessive
+# quantifiers: giving a character back could never make a match, so nothing is tried twice.
+_END = re.compile(
+    r"(?:([.!?…;\u037e؟।]++)((?:[\"'”“»’‘)\]」』）》〉]|[ \u00a0\u202f]»)*+)(\s++)"
+    r"|([。！？]++)([\"'”»’)\]」』）》〉]*+)(\s*+))"
+    r"(?=[\"“«„(¿¡「『（《〈]{0,2}[^\W_])"
+)
 _OPENERS = re.compile(r"[\"“«„(¿¡「『（《〈]{0,2}")
-_CJK_ENDS = frozenset("。！？")
 _ACRONYM = re.compile(r"[^\W\d_]{1,2}(?:\.[^\W\d_]{1,2})+")  # U.S, z.B, e.g, т.е, π.χ (final stop not included)
 _DAY = re.compile(r"\d{1,2}")
 _ABBREVIATIONS = frozenset(
@@ -46,26 +51,22 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         for match in _END.finditer(text, line.start(), line.end()):
             if _ends_sentence(text, match, line.end()):
                 # The closing marks after the end mark belong to the sentence; only the space does not.
-                result.extend(_trimmed(text, start, match.start(3)))
+                result.extend(_trimmed(text, start, match.end(2) if match.group(1) else match.end(5)))
                 start = match.end()
         result.extend(_trimmed(text, start, line.end()))
     return result
 
 
 def _ends_sentence(text: str, match: re.Match[str], line_end: int) -> bool:
-    marks, closers, space = match.groups()
-    after = match.end()
-    if after >= line_end:
-        return False  # the line's end is a boundary anyway
-    after = _OPENERS.match(text, after, line_end).end()
-    if after >= line_end:
-        return False
+    latin_marks, _closers, _space, cjk_marks, cjk_closers, _cjk_space = match.groups()
+    after = _OPENERS.match(text, match.end(), line_end).end()
     following = text[after]
-    if marks[-1] in _CJK_ENDS:
+    if cjk_marks:
         # 「…。」と述べた: the quotative particle after a closing quote continues the sentence.
-        return following.isalnum() and not (closers and following == "と")
-    if not space or not (following.isdigit() or (following.isalpha() and not following.islower())):
+        return not (cjk_closers and following == "と")
+    if following.islower():
         return False
+    marks = latin_marks
     if marks == ";":  # the Greek question mark, written as a semicolon after a Greek word
         return _is_greek(text[match.start() - 1]) if match.start() else False
     if marks == ".":
@@ -92,7 +93,7 @@ def _is_greek(char: str) -> bool:
     return "\u0370" <= char <= "\u03ff" or "\u1f00" <= char <= "\u1fff"
 
 
-def _is_cjk(char: str) -> bool:
+def is_cjk(char: str) -> bool:
     """Kana and Han: scripts written without spaces, where one character carries about a word."""
     return "\u3040" <= char <= "\u30ff" or "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
 
@@ -103,7 +104,7 @@ def _trimmed(text: str, begin: int, end: int) -> list[tuple[int, int]]:
         begin += 1
     while end > begin and text[end - 1].isspace():
         end -= 1
-    if end - begin < _MIN_CHARS and end - begin + sum(map(_is_cjk, text[begin:end])) < _MIN_CHARS:
+    if end - begin < _MIN_CHARS and end - begin + sum(map(is_cjk, text[begin:end])) < _MIN_CHARS:
         return []
     end = min(end, begin + _MAX_CHARS)
     while text[end - 1].isspace():  # a cut can land on a space; text[begin] is not one
