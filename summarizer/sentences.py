@@ -20,11 +20,11 @@ import re
 from pathlib import Path
 
 # End marks, then closing marks (French puts a space before », German closes with “, which after
-# 。 opens the next sentence instead), then space (none needed after 。！？), then a letter or digit. Possessive
-# quantifiers: giving a character back could never make a match, so nothing is tried twice.
+# 。 opens the next sentence instead), then space (none needed after 。！？), then a letter or a
+# digit. The quantifiers are possessive: giving a character back could never make a match.
 _END = re.compile(
-    r"(?:([.!?…;\u037e؟।]++)((?:[\"'”“»’‘)\]」』）》〉]|[ \u00a0\u202f]»)*+)(\s++)"
-    r"|([。！？]++)([\"'”»’)\]」』）》〉]*+)(\s*+))"
+    r"(?:(?P<mark>[.!?…;\u037e؟।]++)(?:[\"'”“»’‘)\]」』）》〉]|[ \u00a0\u202f]»)*+(?P<space>\s++)"
+    r"|(?P<cjk_mark>[。！？]++)(?P<cjk_close>[\"'”»’)\]」』）》〉]*+)(?P<cjk_space>\s*+))"
     r"(?=[\"“«„(¿¡「『（《〈]{0,2}[^\W_])"
 )
 _OPENERS = re.compile(r"[\"“«„(¿¡「『（《〈]{0,2}")
@@ -51,22 +51,21 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         for match in _END.finditer(text, line.start(), line.end()):
             if _ends_sentence(text, match, line.end()):
                 # The closing marks after the end mark belong to the sentence; only the space does not.
-                result.extend(_trimmed(text, start, match.end(2) if match.group(1) else match.end(5)))
+                result.extend(_trimmed(text, start, match.start("space" if match["mark"] else "cjk_space")))
                 start = match.end()
         result.extend(_trimmed(text, start, line.end()))
     return result
 
 
 def _ends_sentence(text: str, match: re.Match[str], line_end: int) -> bool:
-    latin_marks, _closers, _space, cjk_marks, cjk_closers, _cjk_space = match.groups()
     after = _OPENERS.match(text, match.end(), line_end).end()
     following = text[after]
-    if cjk_marks:
+    if match["cjk_mark"]:
         # 「…。」と述べた: the quotative particle after a closing quote continues the sentence.
-        return not (cjk_closers and following == "と")
+        return not (match["cjk_close"] and following == "と")
     if following.islower():
         return False
-    marks = latin_marks
+    marks = match["mark"]
     if marks == ";":  # the Greek question mark, written as a semicolon after a Greek word
         return _is_greek(text[match.start() - 1]) if match.start() else False
     if marks == ".":
