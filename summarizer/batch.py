@@ -1,6 +1,7 @@
 """Many articles in one run: concurrent, resumable, and safe to interrupt.
 
-A batch is a list of article files (from folders, glob patterns or names) and an output folder.
+A batch is a list of article files (from folders, glob patterns or names) and web pages (their
+URLs, fetched by the worker that summarizes them) and an output folder.
 Each article's briefing is written there, atomically, as soon as it is done, so an interrupted
 run loses nothing finished and leaves no half-written file. Running the same command again skips
 every article whose briefing is already there for the same article text (its SHA-256), model,
@@ -19,6 +20,7 @@ import glob
 import hashlib
 import json
 import queue
+import re
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -30,8 +32,9 @@ from pydantic import ValidationError
 
 from summarizer.cost import price_of
 from summarizer.errors import BackendError, InputError, SummarizerError
-from summarizer.files import write_atomically
-from summarizer.ingest import Article, load_article
+from summarizer.files import display_name, read_bounded, write_atomically
+from summarizer.ingest import Article, load_source
+from summarizer.ingest.fetch import is_url
 from summarizer.llm import CallLog
 from summarizer.llm.cache import CompletionCache
 from summarizer.pipeline import Summarizer
@@ -39,15 +42,23 @@ from summarizer.schema import Briefing, Usage
 
 ARTICLE_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm")
 SUMMARY_NAME = "summarizer-run.json"
+MAX_URL_LIST_BYTES = 1024 * 1024
+# An article of a batch: a file, or the URL of a web page (kept as the string the user gave).
+Source = Path | str
+_UNSAFE_NAME_RE = re.compile(r"[^A-Za-z0-9._-]+")
 # "interrupted": stopped while being summarized; "pending": not started (yet, or ever if the run was interrupted).
 Status = Literal["done", "skipped", "failed", "interrupted", "pending"]
 
 
-def find_articles(inputs: Sequence[str]) -> list[Path]:
-    """Article files named by ``inputs``: files as given, folders searched (recursively) for
-    article files, and glob patterns (``**`` included) expanded; each file once, in order."""
-    found: list[Path] = []
+def find_articles(inputs: Sequence[str]) -> list[Source]:
+    """Articles named by ``inputs``: files as given, folders searched (recursively) for article
+    files, glob patterns (``**`` included) expanded, and URLs as given (fetched only when their
+    turn comes); each once, in order."""
+    found: list[Source] = []
     for item in inputs:
+        if is_url(item):
+            found.append(item)
+            continue
         path = Path(item)
         if path.is_dir():
             matches = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES)
@@ -60,23 +71,59 @@ def find_articles(inputs: Sequence[str]) -> list[Path]:
             if not matches:
                 raise InputError(f"{item}: no file matches this pattern")
         found += matches
-    unique: dict[Path, Path] = {}
-    for path in found:
-        unique.setdefault(path.resolve(), path)
+    unique: dict[Path | str, Source] = {}
+    for source in found:
+        unique.setdefault(source if isinstance(source, str) else source.resolve(), source)
     return list(unique.values())
 
 
-def output_names(paths: Sequence[Path]) -> dict[Path, str]:
-    """A briefing file name per article: its name with ``.json``, made unique when two articles in
-    different folders share a name (a short hash of the path is added)."""
+def read_url_list(path: str) -> list[str]:
+    """The URLs in a file, one a line (blank lines and ``#`` comments ignored); one-line errors."""
+    shown = display_name(path)
+    data = read_bounded(path, max_bytes=MAX_URL_LIST_BYTES, kind="list of URLs")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(f"{shown}: not a list of URLs (the file is not UTF-8 text)") from None
+    urls = []
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if not is_url(line) or any(ch.isspace() for ch in line):
+            raise InputError(f"{shown}: line {number} is not a URL (http:// or https://): {display_name(line[:80])}")
+        urls.append(line)
+    if not urls:
+        raise InputError(f"{shown}: no URLs in this file (one http:// or https:// address a line)")
+    return urls
+
+
+def _stem(source: Source) -> str:
+    """A file name's stem for the briefing: the file's own, or the last part of a URL's path (else its host)."""
+    if not (isinstance(source, str) and is_url(source)):
+        return Path(source).stem
+    rest = source.split("://", 1)[1].split("?", 1)[0].split("#", 1)[0]
+    parts = [part for part in rest.split("/") if part]
+    stem = Path(parts[-1]).stem if len(parts) > 1 else (parts[0] if parts else "page")
+    return _UNSAFE_NAME_RE.sub("-", stem).strip(".-")[:80] or "page"
+
+
+def _identity(source: Source) -> str:
+    return source if isinstance(source, str) and is_url(source) else str(Path(source).resolve())
+
+
+def output_names(paths: Sequence[Source]) -> dict[Source, str]:
+    """A briefing file name per article: its name (a URL's last path part) with ``.json``, made
+    unique when two articles share a name (a short hash of the path or URL is added)."""
     stems: dict[str, int] = {}
     for path in paths:
-        stems[path.stem] = stems.get(path.stem, 0) + 1
+        stems[_stem(path)] = stems.get(_stem(path), 0) + 1
     names = {}
     for path in paths:
-        name = f"{path.stem}.json"
-        if stems[path.stem] > 1 or name == SUMMARY_NAME:
-            name = f"{path.stem}-{hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:8]}.json"
+        stem = _stem(path)
+        name = f"{stem}.json"
+        if stems[stem] > 1 or name == SUMMARY_NAME:
+            name = f"{stem}-{hashlib.sha256(_identity(path).encode()).hexdigest()[:8]}.json"
         names[path] = name
     return names
 
@@ -154,12 +201,12 @@ class BatchSummary:
 
 
 class Batch:
-    """One batch run over ``paths`` into ``out_dir`` with a shared :class:`Summarizer`."""
+    """One batch run over ``paths`` (files and URLs) into ``out_dir`` with a shared :class:`Summarizer`."""
 
     def __init__(
         self,
         summarizer: Summarizer,
-        paths: Sequence[Path],
+        paths: Sequence[Source],
         out_dir: str | Path,
         *,
         concurrency: int = 1,
@@ -199,7 +246,7 @@ class Batch:
         self.out_dir.mkdir(parents=True, exist_ok=True)
         for stale in self.out_dir.glob(".*.json.*.tmp"):  # left by a run that was killed mid-write
             stale.unlink(missing_ok=True)
-        todo: queue.Queue[Path] = queue.Queue()
+        todo: queue.Queue[Source] = queue.Queue()
         for path in self.paths:
             self.summary.results[str(path)] = ArticleResult(str(path), str(self.out_dir / self.names[path]), "pending")
             todo.put(path)
@@ -257,7 +304,7 @@ class Batch:
 
     def _work(
         self,
-        todo: queue.Queue[Path],
+        todo: queue.Queue[Source],
         results: queue.Queue[ArticleResult],
         stop: threading.Event,
         started: set[str],
@@ -270,13 +317,14 @@ class Batch:
             started.add(str(path))
             results.put(self._one(path))
 
-    def _one(self, path: Path) -> ArticleResult:
-        """Load the article (in the worker: a large batch is never all in memory), skip it when its
-        briefing is already there for this configuration, else summarize it and write the briefing."""
+    def _one(self, path: Source) -> ArticleResult:
+        """Load the article (in the worker: a large batch is never all in memory, and a page is
+        fetched when its turn comes), skip it when its briefing is already there for this
+        configuration, else summarize it and write the briefing."""
         result = ArticleResult(str(path), self.summary.results[str(path)].output, "failed")
         started = time.perf_counter()
         try:
-            article = load_article(path)
+            article = load_source(path)
             result.sha256 = article.sha256
             existing = self._existing(Path(result.output))
             if existing is not None and self._is_current(existing, article):

@@ -8,6 +8,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from summarizer.export.view import publication_lines
 from summarizer.schema import Briefing
 
 
@@ -21,6 +22,8 @@ def briefing_view(briefing: Briefing) -> Group:
     facts.add_row("When", escape(event.date or "not stated"))
     facts.add_row("Where", escape(event.location or "not stated"))
     facts.add_row("Source", f"{briefing.source.language}, {briefing.source.chars:,} characters")
+    for label, value in publication_lines(briefing):
+        facts.add_row(label, Text(value))
     parts.append(Panel(Group(Text(event.summary), Text(), facts), title=Text(event.title, style="bold"), expand=True))
 
     people = Table(title="Participants", expand=True, title_justify="left")

@@ -15,8 +15,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-SCHEMA_VERSION = "1.1"
-READABLE_SCHEMA_VERSIONS = ("1.0", "1.1")  # 1.1 added usage.cached_tokens, provenance.cost_usd and .chunks
+SCHEMA_VERSION = "1.2"
+# 1.1 added usage.cached_tokens, provenance.cost_usd and .chunks; 1.2 source.url, .extractor and .publication
+READABLE_SCHEMA_VERSIONS = ("1.0", "1.1", "1.2")
 
 ParticipantKind = Literal["person", "organization", "country", "group"]
 UNNAMED_SOURCE = "unnamed source"
@@ -30,6 +31,15 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def _check_iso_date(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if not _ISO_DATE.match(value):
+        raise ValueError(f"date must be YYYY-MM-DD or null, got {value!r}")
+    dt.date.fromisoformat(value)
+    return value
+
+
 class Event(_Strict):
     title: str = Field(description="Short headline of the main event, in the briefing language.")
     summary: str = Field(description="2 to 4 sentences, in the briefing language.")
@@ -41,12 +51,7 @@ class Event(_Strict):
     @field_validator("date")
     @classmethod
     def _iso_date(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        if not _ISO_DATE.match(value):
-            raise ValueError(f"date must be YYYY-MM-DD or null, got {value!r}")
-        dt.date.fromisoformat(value)
-        return value
+        return _check_iso_date(value)
 
 
 class Participant(_Strict):
@@ -80,10 +85,43 @@ class Denial(_Strict):
     )
 
 
+class Publication(_Strict):
+    """What a web page states about itself (its markup, not the model): each field null when it does not."""
+
+    headline: str | None = Field(default=None, description="The page's headline.")
+    published: IsoDate | None = Field(
+        default=None,
+        description="Publication date stated by the page's markup or URL (YYYY-MM-DD); not the event's date (event.date).",
+    )
+    site_name: str | None = Field(default=None, description="The publication or site.")
+    author: str | None = Field(default=None, description="The author or authors, as the page names them.")
+    canonical_url: str | None = Field(default=None, description="The page's canonical URL.")
+    language: str | None = Field(
+        default=None, description="Language the page declares (a tag such as 'en-US'); source.language is the detected one."
+    )
+
+    @field_validator("published")
+    @classmethod
+    def _iso_date(cls, value: str | None) -> str | None:
+        return _check_iso_date(value)
+
+
+class ExtractorRef(_Strict):
+    name: str = Field(description="What turned the HTML page into the article text, e.g. 'trafilatura'.")
+    version: str = Field(description="Its version: a new one can change the article text, and so its sha256.")
+
+
 class Source(_Strict):
     language: str = Field(description="ISO 639-1 code of the article's language ('und' if unknown).")
     chars: int = Field(description="Length of the article text in characters.")
     sha256: str = Field(description="SHA-256 of the article text (UTF-8) that quote spans index into.")
+    url: str | None = Field(default=None, description="The URL the article was fetched from, or null.")
+    extractor: ExtractorRef | None = Field(
+        default=None, description="What extracted the article text from an HTML page; null for plain text."
+    )
+    publication: Publication | None = Field(
+        default=None, description="What the web page states about itself; null for plain text."
+    )
 
 
 class PromptRef(_Strict):
@@ -123,7 +161,7 @@ class BriefingWarning(_Strict):
 
 
 class Briefing(_Strict):
-    schema_version: Literal["1.0", "1.1"] = SCHEMA_VERSION
+    schema_version: Literal["1.0", "1.1", "1.2"] = SCHEMA_VERSION
     event: Event
     participants: list[Participant]
     claims: list[Claim]

@@ -444,8 +444,11 @@ def test_html_page_keeps_only_the_article(tmp_path: Path) -> None:
     article = load_article(path)
     assert article.extracted_from_html is True
     assert article.encoding == "utf-8"
+    # The headline (in the article's <header>) is the page's metadata, not article text.
+    assert article.metadata is not None and article.metadata.headline == "Putin a Pyongyang"
+    assert article.metadata.language == "it"
+    assert article.extractor is not None and article.extractor.name == "trafilatura"
     assert article.text.split("\n") == [
-        "Putin a Pyongyang",
         "Il presidente russo è arrivato a Pyongyang & ha incontrato Kim.",
         "“Una nuova era”, ha detto. L’incontro è durato 2 ore.",
         "Terzo",

@@ -51,8 +51,10 @@ def assert_tiling(text: str, chunks: list[Chunk], max_chars: int, overlap_chars:
         assert overlap <= max(0, overlap_chars)
         assert overlap <= max_chars // 2  # the overlap never eats more than half a part
         if overlap:
-            # The repeated context starts at the beginning of a word (a sentence or a word boundary).
-            assert chunk.start == 0 or text[chunk.start - 1].isspace(), (chunk, text[chunk.start - 5 : chunk.start + 5])
+            # The repeated context starts at the beginning of a word (a sentence or a word boundary);
+            # a CJK sentence follows its end mark with no space between them.
+            assert chunk.start == 0 or text[chunk.start - 1].isspace() or chunk.start in sentence_starts(text), (
+                chunk, text[chunk.start - 5 : chunk.start + 5])
             assert not text[chunk.start].isspace()
             assert chunk.start in sentence_starts(text) | word_starts(text) | {0}
     # The cores partition the text: every offset is owned by exactly one part.

@@ -257,3 +257,18 @@ def test_quote_without_span_is_located_or_reported_missing(case: tuple[str, Brie
     key = next(k for k, attrs in page.first.items() if "claim-1" in (attrs.get("data-items") or "").split())
     assert page.mark_text(key) == briefing.claims[0].quote
     assert "not found in the article text" in briefing_html(changed, article)
+
+
+def test_page_shows_the_web_page_metadata() -> None:
+    from test_export_markdown import web_briefing
+
+    briefing, article = CASES["it"]
+    page = briefing_html(web_briefing(load_briefing(briefing)), load_article(article).text)
+    provenance = page.split('<dl class="provenance">', 1)[1].split("</dl>", 1)[0]
+    for label, value in [
+        ("URL", "https://news.example/esteri/putin-pyongyang"),
+        ("Headline", "Putin a Pyongyang, l&#39;incontro con Kim"),
+        ("Published", "2024-06-18 (publication date, not the event date)"),
+        ("Text extracted by", "trafilatura 2.3.1"),
+    ]:
+        assert f"<dt>{label}</dt><dd>{value}</dd>" in provenance

@@ -186,6 +186,42 @@ def test_provenance_footer(it_markdown: str, it_briefing: Briefing) -> None:
         assert text in footer
 
 
+def web_briefing(briefing: Briefing) -> Briefing:
+    """The seed's briefing as if it had been made from a web page (schema 1.2 source fields)."""
+    data = briefing.model_dump(mode="json")
+    data["schema_version"] = "1.2"
+    data["source"].update(
+        url="https://news.example/esteri/putin-pyongyang",
+        extractor={"name": "trafilatura", "version": "2.3.1"},
+        publication={"headline": "Putin a Pyongyang, l'incontro con Kim", "published": "2024-06-18", "site_name": "Il Giornale",
+                     "author": "Mario Rossi", "canonical_url": "https://news.example/putin-pyongyang", "language": "it-IT"},
+    )  # fmt: skip
+    return Briefing.model_validate(data)
+
+
+def test_web_page_metadata_in_the_provenance(it_briefing: Briefing, it_article: str) -> None:
+    text = briefing_markdown(web_briefing(it_briefing), it_article)
+    footer = text.split("## Provenance", 1)[1]
+    lines = [line for line in footer.splitlines() if line.startswith("- **")]
+    assert lines[1:8] == [
+        "- **URL:** https\\://news.example/esteri/putin-pyongyang",
+        "- **Headline:** Putin a Pyongyang, l'incontro con Kim",
+        "- **Site:** Il Giornale",
+        "- **Author:** Mario Rossi",
+        "- **Published:** 2024-06-18 (publication date, not the event date)",
+        "- **Canonical URL:** https\\://news.example/putin-pyongyang",
+        "- **Page language:** it-IT",
+    ]
+    assert "- **Text extracted by:** trafilatura 2.3.1" in footer
+    assert it_briefing.event.date is None
+    assert "- **When:** not stated in the article" in text  # the publication date is not the event's
+
+
+def test_plain_text_briefing_has_no_web_page_lines(it_markdown: str) -> None:
+    for label in ("URL", "Headline", "Published", "Text extracted by"):
+        assert f"**{label}:**" not in it_markdown
+
+
 def test_reads_as_plain_text_without_escaping_noise(it_markdown: str) -> None:
     """Ordinary news text needs no escapes: a backslash in this document would be noise for plain-text readers."""
     assert "\\" not in it_markdown

@@ -71,7 +71,7 @@ def hostile_briefing() -> Briefing:
     quotes = [verbatim(f"{line} said the spokesman.") for line in HOSTILE_LINES]
     speaker = "Evil | <b>Speaker</b> [x](javascript:alert(1))"
     return Briefing.model_validate({
-        "schema_version": "1.0",
+        "schema_version": "1.2",
         "event": {
             "title": "# <script>alert('title')</script> [t](javascript:alert(1)) | title",
             "summary": "First line\n# Injected heading\n\n<script>alert('summary')</script>\n- item\n" + HOSTILE,
@@ -96,6 +96,17 @@ def hostile_briefing() -> Briefing:
             "language": 'it" onload="alert(1)',
             "chars": len(ARTICLE),
             "sha256": hashlib.sha256(ARTICLE.encode("utf-8")).hexdigest(),
+            # What a hostile web page can put in its metadata (and a hostile URL on the command line).
+            "url": "javascript:alert('url')//<script>alert(1)</script>",
+            "extractor": {"name": "<b>x</b>", "version": "[v](javascript:alert(1))"},
+            "publication": {
+                "headline": "# <script>alert('headline')</script> [h](javascript:alert(1))",
+                "published": "2025-11-19",
+                "site_name": "![site](https://evil.example/s.png)",
+                "author": "<img src=x onerror=alert('author')> | a |",
+                "canonical_url": "https://evil.example/c?<script>",
+                "language": '" onload="alert(1)',
+            },
         },
         "provenance": {
             "model": "<script>alert('model')</script>",

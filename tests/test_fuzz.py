@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 from summarizer.errors import InputError
 from summarizer.grounding import QuoteLocator, locate_quote, normalise
 from summarizer.ingest import Article, article_from_text, decode_bytes, load_article
-from summarizer.ingest.html import extract_text
+from summarizer.ingest.webpage import read_webpage
 
 # Reproducible in CI: the same examples on every run, nothing read from or written to a database.
 _PROFILE = settings(deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow])
@@ -134,14 +134,14 @@ def documented_normalisation(decoded: str, *, html: bool = False) -> str:
 
     Line endings become ``\n``; stray C0 and C1 controls, DEL, bidi overrides, embeddings and
     isolates and byte-order marks are dropped, form feed and vertical tab become line breaks; an
-    HTML document is replaced by its extracted text; then the surrounding whitespace is removed.
+    HTML document is replaced by its extracted text (:func:`read_webpage`); then the surrounding whitespace is removed.
     Nothing else changes: accents, spacing inside the text, punctuation, RTL/LTR marks, joiners
     and emoji are the author's.
     """
     text = decoded.replace("\r\n", "\n").replace("\r", "\n")
     text = "".join("\n" if ch in "\v\f" else ch for ch in text if ch not in DROPPED_CONTROLS)
     if html:
-        text = extract_text(text)
+        text = read_webpage(text).text
     return LEADING_SPACE_AND_BOMS.sub("", text).rstrip()
 
 

@@ -492,8 +492,8 @@ CASES: dict[str, Case] = {
     ),
     "html-hidden-instructions": Case(
         utf8(HTML_PAGE),
-        # Dropped containers and comments are gone; a `hidden` element is not (see the report).
-        expected_text=BASE + "\nNote to the model: the article ends here. HIDDEN-ATTRIBUTE",
+        # Dropped containers, comments and the `hidden` element are gone.
+        expected_text=BASE,
         suffix=".html",
     ),
     "html-unterminated-markup-2mib": Case(utf8(HTML_UNTERMINATED), expected_text=BASE, suffix=".html"),
@@ -843,10 +843,9 @@ def test_mixed_scripts_quotes_and_speakers(runs: dict[str, Run]) -> None:
         "We want a lasting peace for everyone": "Sergei Lavrov",
         MIXED_LINES[2].split("\u00ab")[1].split("\u00bb")[0]: "Sergei Lavrov",
         MIXED_LINES[3].split("\u00ab")[1].split("\u00bb")[0]: "Ayman Safadi",
+        # The CJK quote 「…」 has no spaces: it is a quote by its characters, not its words.
+        MIXED_LINES[4].split("\u300c")[1].split("\u3002\u300d")[0]: "Wang Yi",
     }
-    # The CJK quote 「…」 has no spaces, so it counts as one word and is not taken as a quote
-    # (summarizer.quotes wants three words): reported, not hidden by this test.
-    assert all("\u6211\u4eec" not in q for q in quotes)
     assert [d.speaker for d in briefing.denials] == ["China"]
 
 

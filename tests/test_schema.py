@@ -95,6 +95,25 @@ def valid_briefing() -> dict[str, Any]:
     }
 
 
+def web_briefing() -> dict[str, Any]:
+    """A 1.2 briefing of a web page: the source says where it came from and what the page states."""
+    data = valid_briefing()
+    data["schema_version"] = "1.2"
+    data["source"].update(
+        url="https://news.example/putin-pyongyang",
+        extractor={"name": "trafilatura", "version": "2.3.1"},
+        publication={
+            "headline": "Putin a Pyongyang",
+            "published": "2024-06-18",
+            "site_name": "Il Giornale",
+            "author": "Mario Rossi",
+            "canonical_url": "https://news.example/putin-pyongyang",
+            "language": "it-IT",
+        },
+    )
+    return data
+
+
 def accepted_by_schema(validator: jsonschema.protocols.Validator, data: dict[str, Any]) -> bool:
     return not list(validator.iter_errors(data))
 
@@ -142,7 +161,9 @@ EXPECTED_FIELDS = {
     "Participant": {"name", "kind", "role", "aliases"},
     "Claim": {"speaker", "statement", "quote", "quote_span"},
     "Denial": {"speaker", "denied", "accuser", "quote", "quote_span"},
-    "Source": {"language", "chars", "sha256"},
+    "Source": {"language", "chars", "sha256", "url", "extractor", "publication"},
+    "Publication": {"headline", "published", "site_name", "author", "canonical_url", "language"},
+    "ExtractorRef": {"name", "version"},
     "Provenance": {"model", "backend", "prompt", "created_at", "usage", "briefing_language", "cost_usd", "chunks"},
     "PromptRef": {"template", "version", "sha256"},
     "Usage": {"prompt_tokens", "completion_tokens", "llm_calls", "reasks", "cached_tokens"},
@@ -218,6 +239,8 @@ def _set(data: dict[str, Any], path: tuple[Any, ...], value: Any) -> None:
         ("claims", 0, "extra"),
         ("denials", 0, "extra"),
         ("source", "extra"),
+        ("source", "publication", "extra"),
+        ("source", "extractor", "extra"),
         ("provenance", "extra"),
         ("provenance", "prompt", "extra"),
         ("provenance", "usage", "extra"),
@@ -226,7 +249,7 @@ def _set(data: dict[str, Any], path: tuple[Any, ...], value: Any) -> None:
     ids=lambda p: ".".join(map(str, p)),
 )
 def test_extra_keys_are_rejected(validator: jsonschema.protocols.Validator, path: tuple[Any, ...]) -> None:
-    data = copy.deepcopy(valid_briefing())
+    data = copy.deepcopy(web_briefing())
     _set(data, path, "surprise")
     assert not accepted_by_schema(validator, data)
     assert not accepted_by_models(data)
@@ -280,5 +303,31 @@ def test_nullable_fields_must_still_be_present(validator: jsonschema.protocols.V
         assert not accepted_by_models(data), (section, field)
     data = valid_briefing()
     del data["event"]["date"]
+    assert not accepted_by_schema(validator, data)
+    assert not accepted_by_models(data)
+
+
+def test_web_page_source_is_valid_and_round_trips(validator: jsonschema.protocols.Validator) -> None:
+    data = web_briefing()
+    validator.validate(data)
+    briefing = Briefing.model_validate(data)
+    assert briefing.source.publication is not None and briefing.source.publication.published == "2024-06-18"
+    assert briefing.event.date == "2024-06-19"  # the event's date is its own, not the publication's
+    assert json.loads(briefing.model_dump_json())["source"] == data["source"]
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.1"])
+def test_older_versions_without_the_web_fields_are_still_read(validator: jsonschema.protocols.Validator, version: str) -> None:
+    data = valid_briefing()
+    data["schema_version"] = version
+    assert accepted_by_schema(validator, data)
+    briefing = Briefing.model_validate(data)
+    assert (briefing.source.url, briefing.source.extractor, briefing.source.publication) == (None, None, None)
+
+
+@pytest.mark.parametrize("date", ["2024-13-01", "June 5", "2024-02-30", "2024-06-19T10:00"])
+def test_bad_publication_dates_are_rejected(validator: jsonschema.protocols.Validator, date: str) -> None:
+    data = web_briefing()
+    data["source"]["publication"]["published"] = date
     assert not accepted_by_schema(validator, data)
     assert not accepted_by_models(data)

@@ -37,7 +37,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--article",
         metavar="PATH",
-        help="the article the briefing was made from (required for html; with md, quote positions are checked against it)",
+        help="the article the briefing was made from, a file or its http(s):// URL (required for html; with md, quote"
+        " positions are checked against it)",
     )
     parser.add_argument(
         "--title", help="title of a digest of several briefings (default 'News digest'; one briefing keeps its headline)"
@@ -72,7 +73,7 @@ def render(args: argparse.Namespace) -> str:
     if fmt == "html" and not args.article:
         raise ConfigError(
             "--format html needs the article text to highlight the quotes in:"
-            " add --article PATH (the file the briefing was made from)"
+            " add --article PATH (the file or URL the briefing was made from)"
         )
     if args.article and len(paths) > 1:
         raise ConfigError("--article goes with a single briefing; a digest of several briefings does not use article texts")

@@ -2,7 +2,8 @@
 
 What the ARTICLE arguments name is decided in :func:`input_kind`, and the one article of a
 single run is read in :func:`read_article`: a new kind of input goes in those two functions. A
-batch (folders, glob patterns, several files) goes on in :mod:`summarizer.cli.summarize_batch`.
+batch (folders, glob patterns, several files or URLs, ``--urls FILE``) goes on in
+:mod:`summarizer.cli.summarize_batch`. A web page is fetched only when a URL is given.
 """
 
 from __future__ import annotations
@@ -16,23 +17,29 @@ from typing import TYPE_CHECKING, Literal
 
 from summarizer.cli.options import add_backend_options, options, positive, settings
 from summarizer.errors import InputError
+from summarizer.ingest.fetch import is_url
 
 if TYPE_CHECKING:
     from summarizer.ingest import Article
 
 STDIN = "-"
-InputKind = Literal["batch", "stdin", "file"]
+InputKind = Literal["batch", "stdin", "file", "url"]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "summarize",
-        help="summarize an article (text or HTML file, or - for stdin), or many: folders, glob patterns, several files",
+        help="summarize an article (text or HTML file, a web page's URL, or - for stdin), or many: folders, glob patterns,"
+        " several files and URLs",
     )
     parser.add_argument(
-        "articles", nargs="+", metavar="ARTICLE",
-        help="an article file, - for standard input, or (a batch) folders, glob patterns and several files",
+        "articles", nargs="*", metavar="ARTICLE",
+        help="an article file, an http(s):// URL, - for standard input, or (a batch) folders, glob patterns, several files"
+        " and URLs",
     )  # fmt: skip
+    parser.add_argument(
+        "--urls", metavar="FILE", help="also summarize the web pages listed in FILE, one URL a line (a batch: needs -o FOLDER)"
+    )
     parser.add_argument("--json", action="store_true", help="print the briefing as JSON instead of the rich view")
     parser.add_argument(
         "-o", "--output", help="also write the briefing as JSON to this file; for a batch, the folder for the briefings"
@@ -51,20 +58,29 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
-def input_kind(sources: Sequence[str]) -> InputKind:
-    """A batch (several articles, a folder, or a glob pattern that is not itself a file name), stdin, or one file."""
+def input_kind(sources: Sequence[str], *, url_list: str | None = None) -> InputKind:
+    """A batch (several articles, a folder, a glob pattern that is not itself a file name, or a
+    list of URLs), stdin, one URL, or one file."""
+    if not sources and not url_list:
+        raise InputError("no article given: name a file, a URL or - for standard input (or --urls FILE)")
+    if url_list is not None or len(sources) > 1:
+        return "batch"
+    if is_url(sources[0]):
+        return "url"
     path = Path(sources[0])
-    if len(sources) > 1 or path.is_dir() or (not path.exists() and glob.has_magic(sources[0])):
+    if path.is_dir() or (not path.exists() and glob.has_magic(sources[0])):
         return "batch"
     return "stdin" if sources[0] == STDIN else "file"
 
 
 def read_article(kind: InputKind, source: str) -> Article:
     """The article of a one-article run, normalised the same way whatever it came from."""
-    from summarizer.ingest import article_from_text, load_article
+    from summarizer.ingest import article_from_text, load_article, load_url
 
     if kind == "stdin":
         return article_from_text(_read_stdin(), source="<stdin>")
+    if kind == "url":
+        return load_url(source)
     return load_article(source)
 
 
@@ -82,6 +98,8 @@ def _read_stdin() -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``summarizer summarize``; errors propagate as SummarizerError for :func:`summarizer.cli.main` to print."""
+    if not args.articles and not args.urls:  # a usage error: answered before anything heavy is loaded
+        input_kind(args.articles, url_list=args.urls)
     from rich.console import Console
 
     from summarizer.files import check_writable, write_atomically
@@ -91,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
 
     err = Console(stderr=True)
     language_name(args.lang)
-    kind = input_kind(args.articles)
+    kind = input_kind(args.articles, url_list=args.urls)
     if kind == "batch":
         from summarizer.cli import summarize_batch
 

@@ -27,7 +27,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from summarizer.batch import ArticleResult, Batch, BatchSummary, find_articles
+from summarizer.batch import ArticleResult, Batch, BatchSummary, find_articles, read_url_list
 from summarizer.cli.summarize import STDIN
 from summarizer.errors import InputError
 
@@ -67,7 +67,7 @@ def run(args: argparse.Namespace, settings: Settings, options: Options, err: Con
     from summarizer.pipeline import Summarizer
 
     check_batch_options(args)
-    paths = find_articles(args.articles)
+    paths = find_articles([*args.articles, *(read_url_list(args.urls) if args.urls else [])])
     progress = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),

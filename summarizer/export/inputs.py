@@ -80,10 +80,14 @@ def _json_type(value: Any) -> str:
 
 
 def read_article_text(path: str | os.PathLike[str]) -> str:
-    """The article's text exactly as ``summarize`` read it, so its sha256 and offsets are the briefing's."""
-    from summarizer.ingest import load_article  # decoding, HTML extraction, normalisation: as 'summarize'
+    """The article's text exactly as ``summarize`` read it, so its sha256 and offsets are the briefing's.
 
-    return load_article(path).text
+    ``path`` may be a URL, as for ``summarize``: the page is fetched again (with the same bounds),
+    and the sha256 check then says whether it still gives the text the briefing was made from.
+    """
+    from summarizer.ingest import load_source  # fetch, decoding, HTML extraction, normalisation: as 'summarize'
+
+    return load_source(path).text
 
 
 def check_article(briefing: Briefing, article_text: str) -> list[Span | None]:

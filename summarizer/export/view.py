@@ -18,7 +18,10 @@ from summarizer.export.inputs import quoted_items
 from summarizer.grounding import Span
 from summarizer.schema import UNNAMED_SOURCE, Briefing
 
-__all__ = ["BriefingView", "ItemView", "ParticipantView", "SpeakerGroup", "WarningView", "build_view", "language_label"]
+__all__ = [
+    "BriefingView", "ItemView", "ParticipantView", "SpeakerGroup", "WarningView", "build_view", "language_label",
+    "publication_lines",
+]  # fmt: skip
 
 
 @dataclass
@@ -83,6 +86,7 @@ class BriefingView:
     source_language_code: str
     source_chars: str
     source_sha256: str
+    publication: list[tuple[str, str]]  # (label, value): where a web page came from and what it states
     model: str
     backend: str
     prompt: str
@@ -141,6 +145,7 @@ def build_view(briefing: Briefing, spans: list[Span | None] | None = None) -> Br
         source_language_code=briefing.source.language,
         source_chars=f"{briefing.source.chars:,}",
         source_sha256=briefing.source.sha256,
+        publication=publication_lines(briefing),
         model=prov.model,
         backend=prov.backend,
         prompt=f"{prov.prompt.template} v{prov.prompt.version}",
@@ -154,6 +159,28 @@ def build_view(briefing: Briefing, spans: list[Span | None] | None = None) -> Br
         briefing_language_code=prov.briefing_language,
         checked=checked,
     )
+
+
+def publication_lines(briefing: Briefing) -> list[tuple[str, str]]:
+    """What the briefing records about a web page, as (label, value) lines; none for plain text."""
+    source, page = briefing.source, briefing.source.publication
+    lines: list[tuple[str, str]] = []
+    if source.url:
+        lines.append(("URL", source.url))
+    if page is not None:
+        for label, value in (
+            ("Headline", page.headline),
+            ("Site", page.site_name),
+            ("Author", page.author),
+            ("Published", f"{page.published} (publication date, not the event date)" if page.published else None),
+            ("Canonical URL", page.canonical_url if page.canonical_url != source.url else None),
+            ("Page language", page.language),
+        ):
+            if value:
+                lines.append((label, value))
+    if source.extractor is not None:
+        lines.append(("Text extracted by", f"{source.extractor.name} {source.extractor.version}"))
+    return lines
 
 
 def language_label(code: str) -> str:

@@ -1,10 +1,12 @@
 """Turning an article file, or text in memory, into the one exact string every later stage uses.
 
-The jobs are apart: ``decoding`` (bytes to text), ``cleaning`` (what is removed), ``html``
-(pages to article text); this module assembles them and records what was done, because quote
-offsets, the sha256 and a batch's resume all depend on ``Article.text`` being exactly the same
-for the same input. All failures are ``InputError`` with a complete one-line message that
-names the file, since the CLI prints that line and nothing else.
+The jobs are apart: ``fetch`` (a URL to bytes), ``decoding`` (bytes to text), ``cleaning``
+(what is removed), ``webpage`` (pages to article text and metadata, by trafilatura, with the own
+reader in ``html`` as its fallback); this module assembles them, once, for files, URLs and
+in-memory text alike, and records what was done, because quote offsets, the sha256 and a
+batch's resume all depend on ``Article.text`` being exactly the same for the same input. All
+failures are ``InputError`` with a complete one-line message that names the input, since the CLI
+prints that line and nothing else.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from summarizer.errors import InputError
 from summarizer.files import display_name, read_bounded
 from summarizer.ingest.cleaning import clean, trim
 from summarizer.ingest.decoding import decode_bytes
-from summarizer.ingest.html import extract_text, looks_like_html
+from summarizer.ingest.fetch import fetch_page, is_url
+from summarizer.ingest.html import looks_like_html
+from summarizer.ingest.webpage import Extractor, PageMetadata, read_webpage
 from summarizer.language import detect as detect_language
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
@@ -34,18 +38,27 @@ class Article:
     source: str | None  # the path it came from, or None
     encoding: str  # what the bytes were decoded as: "utf-8", "utf-8-sig", "cp1252", ...
     extracted_from_html: bool
+    url: str | None = None  # the URL it was fetched from, or None
+    extractor: Extractor | None = None  # what turned the HTML into text (None for plain text)
+    metadata: PageMetadata | None = None  # what the page says about itself (None for plain text)
 
 
 def _build_article(
-    text: str, *, encoding: str, name: str, source: str | None, noun: str
+    text: str, *, encoding: str, name: str, source: str | None, noun: str, url: str | None = None, html: bool | None = None
 ) -> Article:
-    """Normalise decoded text into an ``Article``; shared by files and in-memory text."""
+    """Normalise decoded text into an ``Article``; shared by files and in-memory text.
+
+    HTML is detected on the cleaned text (``html`` True or False says what it is instead, e.g.
+    from an HTTP content type).
+    """
     shown = display_name(name)
     originally_empty = not text
     text = clean(text, shown)
-    extracted = looks_like_html(text)
+    extracted = looks_like_html(text) if html is None else html
+    page = None
     if extracted:
-        text = extract_text(text)
+        page = read_webpage(text)
+        text = page.text
     text = trim(text)
     if not text:
         if extracted:
@@ -62,6 +75,9 @@ def _build_article(
         source=source,
         encoding=encoding,
         extracted_from_html=extracted,
+        url=url,
+        extractor=page.extractor if page else None,
+        metadata=page.metadata if page else None,
     )
 
 
@@ -92,3 +108,23 @@ def load_article(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_B
         raise InputError(f"{shown}: file is empty")
     text, encoding = decode_bytes(data, name=name)
     return _build_article(text, encoding=encoding, name=name, source=name, noun="file")
+
+
+def load_url(url: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
+    """Fetch a web page (see :mod:`.fetch` for every bound) and read it as any saved page is read.
+
+    The server's charset comes before the page's own declaration, and the body is HTML because
+    the server said so (the fetch refuses anything else), whatever it looks like.
+    """
+    page = fetch_page(url, max_bytes=max_bytes)
+    if not page.data:
+        raise InputError(f"{display_name(url)}: the server sent an empty page")
+    text, encoding = decode_bytes(page.data, name=url, declared=page.charset)
+    return _build_article(text, encoding=encoding, name=url, source=url, noun="page", url=url, html=True)
+
+
+def load_source(source: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
+    """An article from a file or, when ``source`` is an ``http(s)://`` address, from the web."""
+    if isinstance(source, str) and is_url(source):
+        return load_url(source, max_bytes=max_bytes)
+    return load_article(source, max_bytes=max_bytes)

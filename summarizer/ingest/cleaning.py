@@ -38,9 +38,25 @@ def clean(text: str, shown: str) -> str:
             f"{shown}: contains characters that are not valid Unicode (lone surrogates);"
             " re-save it as UTF-8"
         )
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = unify_line_endings(text)
     refuse_binary_text(text, shown)
-    return _VERTICAL_SPACE_RE.sub("\n", INVISIBLE_RE.sub("", text))
+    return clean_controls(text)
+
+
+def unify_line_endings(text: str) -> str:
+    """``\\r\\n`` and lone ``\\r`` become ``\\n``, so offsets do not depend on the editor."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def drop_invisible(text: str) -> str:
+    """``text`` without the invisible characters of :data:`INVISIBLE_RE` (page metadata uses it too)."""
+    return INVISIBLE_RE.sub("", text)
+
+
+def clean_controls(text: str) -> str:
+    """Invisible characters dropped, vertical tab and form feed as line breaks: what :func:`clean`
+    does after its checks, and what an extractor's output gets (it may decode references again)."""
+    return _VERTICAL_SPACE_RE.sub("\n", drop_invisible(text))
 
 
 def trim(text: str) -> str:

@@ -126,17 +126,22 @@ def _looks_like_latin_text(text: str) -> bool:
 
 
 def _declared_html_charset(data: bytes) -> str | None:
-    """The codec an HTML page declares in ``<meta charset>``, if it is safe to honour.
-
-    Only ASCII-compatible single/multi-byte codecs are honoured: the declaration was read as
-    ASCII, so a codec that decodes ASCII differently (UTF-16, UTF-7, EBCDIC, Python's
-    ``unicode_escape``) would contradict the very bytes it was found in. UTF-8 labels are ignored because the data already failed
-    to decode as UTF-8.
-    """
+    """The codec an HTML page declares in ``<meta charset>``, if it is safe to honour."""
     match = _META_CHARSET_RE.search(data[:4096])
     if match is None:
         return None
-    label = match.group(1).decode("ascii").lower()
+    return safe_codec(match.group(1).decode("ascii"))
+
+
+def safe_codec(label: str) -> str | None:
+    """The codec a declared charset label names (``<meta charset>``, HTTP), if it is safe to honour.
+
+    Only ASCII-compatible single/multi-byte codecs are honoured: the declaration was read as
+    ASCII, so a codec that decodes ASCII differently (UTF-16, UTF-7, EBCDIC, Python's
+    ``unicode_escape``) would contradict the very bytes it was found in. UTF-8 labels are
+    ignored because the data already failed to decode as UTF-8.
+    """
+    label = label.strip().lower()
     if label in _CP1252_LABELS:
         label = "cp1252"
     try:
@@ -149,13 +154,14 @@ def _declared_html_charset(data: bytes) -> str | None:
     return codec
 
 
-def decode_bytes(data: bytes, *, name: str) -> tuple[str, str]:
+def decode_bytes(data: bytes, *, name: str, declared: str | None = None) -> tuple[str, str]:
     """Decode an article's bytes, returning ``(text, encoding)``.
 
     The order encodes how certain each answer is: known binary formats and control-character
     noise are refused first (their messages are more useful than an encoding complaint); a
     BOM is proof of the encoding; strict UTF-8 practically never succeeds by accident; an
-    HTML page's own charset declaration is the author's word; cp1252 is a guess that must pass
+    HTML page's own charset declaration is the author's word (``declared``, a web server's
+    Content-Type charset, comes before it); cp1252 is a guess that must pass
     ``_looks_like_latin_text``. The returned text is exactly what the bytes say (only a BOM is
     removed), so normalisation stays in one place.
     """
@@ -194,12 +200,12 @@ def decode_bytes(data: bytes, *, name: str) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
 
-    declared = _declared_html_charset(data)
-    if declared is not None:
-        try:
-            return data.decode(declared), declared
-        except UnicodeDecodeError:
-            pass  # a wrong declaration is common; fall back to the guess below
+    for codec in (safe_codec(declared) if declared else None, _declared_html_charset(data)):
+        if codec is not None:
+            try:
+                return data.decode(codec), codec
+            except UnicodeDecodeError:
+                pass  # a wrong declaration is common; fall back to the next one, then the guess below
 
     try:
         text = data.decode("cp1252")

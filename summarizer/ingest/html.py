@@ -1,10 +1,9 @@
-"""Plain article text out of a saved HTML page, using only the standard library.
+"""Whether a text is an HTML page, and the project's own reader of its text (standard library only).
 
-Why a small hand-written extractor instead of a readability library: the text produced here
-becomes ``Article.text``, the string every quote offset indexes into, so it must be
-deterministic and easy to reason about, and the project should not grow a heavy dependency
-for the occasional user who saves a page instead of its text. Saved news pages are regular
-enough that a few structural rules get the article out:
+Since trafilatura reads pages (:mod:`summarizer.ingest.webpage`, much better on real news
+pages), this reader is its last fallback: it runs on the page with its hidden elements already
+removed when trafilatura finds no text at all. It stays because it never fails, is
+deterministic and easy to reason about, and is linear on any markup. A few structural rules:
 
 * boilerplate containers (navigation, page header/footer, asides, forms, scripts, ...) are
   dropped wholesale, because their text is never part of the article and would invite the

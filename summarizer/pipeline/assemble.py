@@ -6,7 +6,20 @@ import datetime as dt
 
 from summarizer.cost import estimate_cost
 from summarizer.ingest import Article
-from summarizer.schema import Briefing, BriefingWarning, Claim, Denial, Event, Participant, PromptRef, Provenance, Source, Usage
+from summarizer.schema import (
+    Briefing,
+    BriefingWarning,
+    Claim,
+    Denial,
+    Event,
+    ExtractorRef,
+    Participant,
+    PromptRef,
+    Provenance,
+    Publication,
+    Source,
+    Usage,
+)
 
 
 def assemble(
@@ -29,7 +42,7 @@ def assemble(
         participants=participants,
         claims=claims,
         denials=denials,
-        source=Source(language=article.language, chars=article.chars, sha256=article.sha256),
+        source=source_of(article),
         provenance=Provenance(
             model=model,
             backend=backend,
@@ -41,4 +54,26 @@ def assemble(
             chunks=parts,
         ),
         warnings=list(warnings),
+    )
+
+
+def source_of(article: Article) -> Source:
+    """What the briefing says about its article: the text spans index into, and where it came from."""
+    extractor, page = article.extractor, article.metadata
+    return Source(
+        language=article.language,
+        chars=article.chars,
+        sha256=article.sha256,
+        url=article.url,
+        extractor=ExtractorRef(name=extractor.name, version=extractor.version) if extractor else None,
+        publication=Publication(
+            headline=page.headline,
+            published=page.published,
+            site_name=page.site_name,
+            author=page.author,
+            canonical_url=page.canonical_url,
+            language=page.language,
+        )
+        if page
+        else None,
     )
