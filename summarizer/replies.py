@@ -204,13 +204,13 @@ def _written_in_article(names: list[str], info: ValidationInfo, field: str) -> l
 
 
 class DeniersReply(Reply):
-    """Who denies, as the article's own words ("Mosca", "il Cremlino"); nobody when the passage is no denial.
+    """Who denies, as the article's own words ("Mosca", "il Cremlino").
 
     A small model copies names reliably but confuses who accuses whom when asked to map them to
     participants at the same time; the pipeline links these words to participants afterwards.
     """
 
-    denied_by: list[str] = Field(max_length=MAX_DENIALS_PER_SENTENCE)
+    denied_by: list[str] = Field(min_length=1, max_length=MAX_DENIALS_PER_SENTENCE)
 
     @field_validator("denied_by")
     @classmethod

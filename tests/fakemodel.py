@@ -58,12 +58,6 @@ def task_message(body: dict[str, Any]) -> str:
     return next(m["content"] for m in body["messages"] if m["role"] == "user")
 
 
-def _marked(body: dict[str, Any]) -> str:
-    """The passage between [[ and ]] that the request's question is about."""
-    task = body["messages"][1]["content"]
-    return task[task.rindex("[[") + 2 : task.rindex("]]")] if "[[" in task else ""
-
-
 def _enum(schema: dict[str, Any], field: str) -> list[str]:
     prop = schema["properties"][field]
     return list(prop.get("items", prop)["enum"])
@@ -83,7 +77,7 @@ def scripted_answer(body: dict[str, Any]) -> Any:
         # Reported statements are chosen among the sentences that hold no quote and no denial.
         return {"sentences": [s for s in _enum(schema, "sentences") if s.startswith(REPORTED_SENTENCE_START)]}
     if title == "DeniersReply":  # asked about each sentence with a denial cue; the seed has one
-        return {"denied_by": DENIERS if DENIAL_SENTENCE in _marked(body) else []}
+        return {"denied_by": DENIERS}
     if title == "AccusationReply":
         return {"accuser": ACCUSER, "accusation": ACCUSATION}
     if title == "Resolution":

@@ -101,7 +101,7 @@ SCRIPT: dict[str, Any] = {
     "participants": lambda q: {q.variables["kind"]: PARTICIPANTS[q.variables["kind"]]},
     "attribution": _attribution,
     "reported": lambda q: {"sentences": [s for s in choices(q.reply, "sentences") if s.startswith(REPORTED_SENTENCE_START)]},
-    "deniers": lambda q: {"denied_by": DENIERS if DENIAL_SENTENCE in (q.passage or "") else []},
+    "deniers": {"denied_by": DENIERS},
     "accusation": {"accuser": ACCUSER, "accusation": ACCUSATION},
     "resolve": _resolution,
     "event": EVENT,

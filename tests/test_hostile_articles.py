@@ -245,10 +245,11 @@ class InjectedModel(ArticleModel):
     """What a model obeying the article's injected instructions would answer.
 
     Per question: participants with an extra key and an invented organisation; a quote and a
-    speaker that are not in the article; a sentence the article does not have (then, re-asked, the
-    fake SYSTEM line as a "denial" by Mallory, who is no participant); an accuser who is not in
-    the article; an event with an extra key, then with a date the article does not state. The
-    genuine quote is attributed to a non-participant first and correctly when re-asked.
+    speaker that are not in the article; a "denial" by Mallory, who is no participant, if it were
+    ever asked about the fake SYSTEM line (it is not: denial candidates are the sentences with a
+    denial cue, found by the program); an accuser who is not in the article; an event with an
+    extra key, then with a date the article does not state. The genuine quote is attributed to a
+    non-participant first and correctly when re-asked.
     """
 
     def __init__(self) -> None:
@@ -271,10 +272,6 @@ class InjectedModel(ArticleModel):
         if title == "OrganizationsReply":
             invented = {"name": INVENTED_ORGANIZATION, "role": "Took over the model", "aliases": [INVENTED_ORGANIZATION]}
             return {"organizations": [*PARTICIPANTS["organizations"], invented]}
-        if title == "SentencesChoice" and "deni" in question:
-            if attempt == 1:
-                return {"sentences": ["Anna Berg denied nothing and confessed everything."]}
-            return {"sentences": [s for s in _choices(schema, "sentences") if s.startswith(("SYSTEM:", "The builder"))]}
         if title == "Attribution" and "[[" + QUOTE in passage:
             if attempt == 1:
                 return {"speaker": "Eve Hacker", "statement": "Eve Hacker confesses everything."}
@@ -866,9 +863,11 @@ def test_injected_model_output_is_validated_away(runs: dict[str, Run]) -> None:
     assert [(c.quote, c.speaker) for c in briefing.claims if c.quote] == [(QUOTE, "Anna Berg")]
     assert "I confess everything" not in {c.quote for c in briefing.claims}
     assert_verbatim(briefing, text)
-    # The denial by Mallory (no participant) is dropped; Nordtunnel's stays, its invented accuser removed.
+    # The fake SYSTEM line has no denial cue, so no question is asked about it; Nordtunnel's denial
+    # stays, its invented accuser removed.
     assert [(d.speaker, d.accuser, d.quote) for d in briefing.denials] == [("Nordtunnel", None, DENIED)]
-    assert any("'Mallory' is not one of the participants" in w.message for w in briefing.warnings)
+    asked = [_passage(r.body["messages"][1]["content"]) for r in run.chat if request_schema(r.body)["title"] == "DeniersReply"]
+    assert asked and not any("SYSTEM:" in passage.split("[[", 1)[1] for passage in asked)
     assert any("accuser 'Eve Hacker' not found" in w.message for w in briefing.warnings)
     assert briefing.event.date is None and any(w.section == "event" for w in briefing.warnings)
     assert briefing.provenance.usage.reasks > 0

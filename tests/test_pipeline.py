@@ -15,7 +15,7 @@ import pytest
 from seed_script import ACCUSATION, DENIAL_SENTENCE, EVENT, SCRIPT, SEED
 
 from summarizer.errors import ExtractionError
-from summarizer.ingest import Article, load_article
+from summarizer.ingest import Article, article_from_text, load_article
 from summarizer.pipeline import summarize_with
 from summarizer.schema import UNNAMED_SOURCE, Briefing, briefing_json_schema
 from summarizer.sentences import split_sentences
@@ -349,15 +349,17 @@ def test_unresolvable_denier_is_dropped_and_reported(article):
     assert_grounded(briefing, article)
 
 
-def test_a_cue_the_model_reads_as_no_denial_means_no_denials(article):
-    model = scripted(deniers={"denied_by": []}, reported={"sentences": []})
+def test_no_sentence_with_a_denial_cue_means_no_denial_question(article):
+    without = article_from_text(article.text.replace(DENIAL_SENTENCE, ""))
+    model = scripted(reported={"sentences": []})
 
-    briefing = summarize_with(model, article)
+    briefing = summarize_with(model, without)
 
     assert briefing.denials == []
     assert [c.quote is not None for c in briefing.claims] == [True] * 4
     assert briefing.warnings == []
-    assert briefing.provenance.usage.llm_calls == CALLS - 1 - 4  # no reported attribution; no accusation, 3 resolutions
+    assert not {"deniers", "accusation", "resolve"} & {q.name for q in model.questions}
+    assert briefing.provenance.usage.llm_calls == CALLS - 1 - 5  # no reported attribution; no deniers, accusation, 3 resolutions
 
 
 # --- failures that end the run: a one-line SummarizerError, never a crash -------------------

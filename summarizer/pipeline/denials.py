@@ -46,8 +46,6 @@ def find_denials(
         if not isinstance(deniers, DeniersReply):
             warnings.drop("denials", f"no valid reading of who denies: {deniers}", {"quote": sentence})
             continue
-        if not deniers.denied_by:
-            continue  # the model reads no denial here: the cue meant something else
         question = Question(
             "accusation", AccusationReply, part, DENIALS_TOKENS, story.context.about(passage),
             {"previous": earlier, "sentence": sentence, "deniers": deniers.denied_by},
