@@ -32,7 +32,7 @@ from summarizer.schema import UNNAMED_SOURCE, Denial, Participant
 def find_denials(
     asker: Asker, story: Story, part: Part, participants: list[Participant], candidates: list[DenialCandidate], warnings: Warnings
 ) -> list[Denial]:
-    """One denial per denier of each candidate the model reads as a denial."""
+    """One denial per denier of each candidate, linked to the participants."""
     text = story.text
     found: list[tuple[DenialCandidate, Denial]] = []
     for candidate in within(candidates, MAX_DENIAL_CANDIDATES_PER_PART, warnings, "denials", "sentences with a denial cue"):
