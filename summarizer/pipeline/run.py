@@ -16,6 +16,7 @@ from summarizer.pipeline.budgets import LATER_POINTS_CHARS
 from summarizer.pipeline.candidates import covered_by, denial_candidates
 from summarizer.pipeline.claims import claim_key, find_claims
 from summarizer.pipeline.denials import denial_key, find_denials
+from summarizer.pipeline.entities import tidy
 from summarizer.pipeline.event import describe_event
 from summarizer.pipeline.participants import find_participants
 from summarizer.pipeline.plan import Part
@@ -55,8 +56,10 @@ def build_briefing(
         claims = dedupe(claims, claim_key, warnings, "claims")
         denials = dedupe(denials, denial_key, warnings, "denials")
     event = describe_event(asker, story, parts[0], _within(later, LATER_POINTS_CHARS), warnings)
+    entities = tidy(story.text, participants, claims, denials)
     return assemble(
-        article, event=event, participants=participants, claims=claims, denials=denials, warnings=warnings,
+        article, event=event, participants=entities.participants, claims=entities.claims, denials=entities.denials,
+        warnings=warnings,
         model=asker.model, backend=backend, prompt=prompts.ref, usage=asker.usage(), language=story.language, parts=len(parts),
     )  # fmt: skip
 
