@@ -60,6 +60,7 @@ def make_parts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Make
             sha256=hashlib.sha256(joined).hexdigest() if sha256 is None else sha256,
             size=len(joined),
             licence="Apache-2.0",
+            context_length=2048,
         )
 
     yield make

@@ -41,6 +41,11 @@ def add_backend_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--base-url", help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 (env OPENAI_BASE_URL)")
     group.add_argument("--model", help="model name at that endpoint (env SUMMARIZER_MODEL)")
     group.add_argument(
+        "--model-file",
+        metavar="PATH",
+        help="run the embedded backend on this GGUF file instead of the bundled model (env SUMMARIZER_MODEL_FILE)",
+    )
+    group.add_argument(
         "--mode",
         choices=["json_schema", "tools", "json", "md_json", "llguidance"],
         help="structured-output mode (env SUMMARIZER_MODE; default llguidance embedded, json_schema elsewhere)",
@@ -52,16 +57,16 @@ def add_backend_options(parser: argparse.ArgumentParser) -> None:
 def settings(args: argparse.Namespace) -> Settings:
     """The backend settings of a command that took :func:`add_backend_options` (flags first, then the environment)."""
     from summarizer.providers import Settings
-    from summarizer.providers.llama_server import EmbeddedConfig
 
     concurrency = getattr(args, "concurrency", 1)
     return Settings.from_env(
+        model_file=args.model_file,
+        parallel=concurrency if concurrency > 1 else None,
         backend=args.backend,
         base_url=args.base_url,
         model=args.model,
         mode=args.mode,
         timeout=args.timeout,
-        embedded=EmbeddedConfig(parallel=concurrency) if concurrency > 1 else None,
     )
 
 

@@ -20,6 +20,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -28,17 +29,42 @@ from summarizer.errors import BackendError
 from summarizer.files import cache_dir
 from summarizer.providers.model_files import QWEN_1_5B, ModelSpec, model_path
 
+DEFAULT_CONTEXT = 8192  # tokens per slot: a long article part plus its question, in 2 cores' memory budget
+
 
 @dataclass(frozen=True)
 class EmbeddedConfig:
     """How to run the embedded server; the defaults suit a laptop or a 2-core CI machine."""
 
     model: ModelSpec = QWEN_1_5B
-    ctx_per_slot: int = 8192
+    ctx_per_slot: int = DEFAULT_CONTEXT
     parallel: int = 1
     threads: int = field(default_factory=lambda: os.cpu_count() or 2)
     port: int = 0  # 0: a free port chosen by the system
     start_timeout: float = 180.0
+    speculative: str = "none"  # see llama_worker.SPECULATIVE
+    ngram: int = 4
+    draft_max: int = 16
+    spin: int | None = None  # OpenMP spin count (GOMP_SPINCOUNT); None: libgomp's own (see server_environment)
+
+    @classmethod
+    def for_model(cls, model: ModelSpec, parallel: int = 1) -> EmbeddedConfig:
+        """A model's config: its context is the default, or less when the model was trained on less."""
+        return cls(model=model, ctx_per_slot=min(DEFAULT_CONTEXT, model.context_length), parallel=parallel)
+
+
+def server_environment(spin: int | None, environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The server's environment: ours, with the OpenMP spin count set unless the user set their own.
+
+    llama.cpp's threads meet at a barrier after every operation, hundreds of times per token. A
+    thread that arrives first busy-waits for the others (``GOMP_SPINCOUNT`` iterations) before it
+    sleeps. When another program holds a core, a busy-waiting thread burns the time slice that
+    the thread it waits for needs, and the whole server slows several-fold.
+    """
+    env = dict(os.environ if environ is None else environ)
+    if spin is not None and "GOMP_SPINCOUNT" not in env and "OMP_WAIT_POLICY" not in env:
+        env["GOMP_SPINCOUNT"] = str(spin)
+    return env
 
 
 class EmbeddedServer:
@@ -102,11 +128,15 @@ class EmbeddedServer:
             "--parallel", str(self.config.parallel),
             "--threads", str(self.config.threads),
             "--port", str(self.config.port),
+            "--speculative", self.config.speculative,
+            "--ngram", str(self.config.ngram),
+            "--draft-max", str(self.config.draft_max),
         ]  # fmt: skip
         try:
             self._process = subprocess.Popen(
-                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True
-            )
+                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True,
+                env=server_environment(self.config.spin),
+            )  # fmt: skip
         finally:
             log.close()
         atexit.register(self.stop)

@@ -26,6 +26,27 @@ def _die_with_parent() -> None:
             pass
 
 
+SPECULATIVE = ("none", "ngram-simple", "ngram-map-k", "ngram-mod")
+"""Drafting without a second model: from n-grams of the prompt and the answer so far (llama.cpp's names)."""
+
+
+def _speculative(params: object, kind: str, ngram: int, draft_max: int) -> None:
+    import xllamacpp
+
+    if kind == "none":
+        return
+    spec = params.speculative  # type: ignore[attr-defined]
+    spec.types = [getattr(xllamacpp.common_speculative_type, "COMMON_SPECULATIVE_TYPE_" + kind.upper().replace("-", "_"))]
+    spec.draft.n_max = draft_max
+    if kind == "ngram-mod":
+        spec.ngram_mod.n_match = ngram
+        spec.ngram_mod.n_max = draft_max
+    else:
+        table = spec.ngram_simple if kind == "ngram-simple" else spec.ngram_map_k
+        table.size_n = ngram
+        table.size_m = draft_max
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="summarizer-embedded-server")
     parser.add_argument("--model", required=True)
@@ -33,6 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--parallel", type=int, default=1)
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--speculative", choices=SPECULATIVE, default="none")
+    parser.add_argument("--ngram", type=int, default=4, help="tokens that must match before a draft is taken")
+    parser.add_argument("--draft-max", type=int, default=16, help="most tokens drafted at once")
     args = parser.parse_args(argv)
 
     _die_with_parent()
@@ -50,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     params.sampling.temp = 0.0
     params.port = args.port
     params.hostnames = ["127.0.0.1"]
+    _speculative(params, args.speculative, args.ngram, args.draft_max)
     server = xllamacpp.Server(params)
 
     print(json.dumps({"url": server.listening_address, "pid": os.getpid()}), flush=True)

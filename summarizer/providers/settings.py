@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from summarizer.errors import ConfigError
 from summarizer.providers.llama_server import EmbeddedConfig
+from summarizer.providers.model_files import QWEN_1_5B, local_model
 
 BACKENDS = ("auto", "embedded", "openai")
 
@@ -33,9 +34,23 @@ class Settings:
     embedded: EmbeddedConfig = field(default_factory=EmbeddedConfig)
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
-        """Settings from ``OPENAI_*``/``SUMMARIZER_*`` variables; ``None`` overrides are ignored."""
+    def from_env(
+        cls,
+        environ: dict[str, str] | None = None,
+        *,
+        model_file: str | None = None,
+        parallel: int | None = None,
+        **overrides: object,
+    ) -> Settings:
+        """Settings from ``OPENAI_*``/``SUMMARIZER_*`` variables; ``None`` overrides are ignored.
+
+        ``model_file`` (or ``SUMMARIZER_MODEL_FILE``) runs the embedded backend on a GGUF file the
+        user already has; ``parallel`` is how many requests the embedded server serves at once.
+        """
         env = os.environ if environ is None else environ
+        model_file = model_file or env.get("SUMMARIZER_MODEL_FILE") or None
+        model = local_model(model_file) if model_file else QWEN_1_5B
+        embedded = EmbeddedConfig.for_model(model, parallel=parallel or 1)
         timeout = env.get("SUMMARIZER_TIMEOUT")
         try:
             timeout_value = float(timeout) if timeout else None
@@ -48,6 +63,7 @@ class Settings:
             model=env.get("SUMMARIZER_MODEL") or None,
             mode=env.get("SUMMARIZER_MODE") or None,
             timeout=timeout_value,
+            embedded=embedded,
         )
         return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
 
@@ -55,8 +71,8 @@ class Settings:
         """'embedded', 'openai' (api.openai.com) or 'openai-compatible' (a base URL)."""
         if self.backend not in BACKENDS:
             raise ConfigError(f"unknown backend {self.backend!r} (choose from {', '.join(BACKENDS)})")
-        if self.backend == "embedded":
-            return "embedded"
+        if self.backend == "embedded" or (self.backend == "auto" and self.embedded.model.path is not None):
+            return "embedded"  # a model file given is a model to run here
         if self.base_url:
             return "openai-compatible"
         if self.api_key or self.backend == "openai":
