@@ -175,7 +175,7 @@ class BatchSummary:
     def totals(self, statuses: tuple[Status, ...] = ("done",)) -> dict[str, object]:
         """Tokens and cost of the briefings with these statuses (this run's work by default)."""
         chosen = [r for r in self.results.values() if r.status in statuses and r.usage]
-        usage = {key: sum(getattr(r.usage, key) for r in chosen) for key in Usage.model_fields}
+        usage = sum((r.usage for r in chosen if r.usage), Usage()).model_dump(exclude={"passes", "seconds"})
         known = [r.cost_usd for r in chosen if r.cost_usd is not None]
         return {
             "articles": len(chosen),

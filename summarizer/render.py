@@ -78,6 +78,8 @@ def briefing_view(briefing: Briefing) -> Group:
             style="dim",
         )
     )
+    if usage.passes:
+        parts.append(Text(f"time by pass: {usage.per_pass()}", style="dim"))
     return Group(*parts)
 
 

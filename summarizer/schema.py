@@ -15,9 +15,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-SCHEMA_VERSION = "1.2"
-# 1.1 added usage.cached_tokens, provenance.cost_usd and .chunks; 1.2 source.url, .extractor and .publication
-READABLE_SCHEMA_VERSIONS = ("1.0", "1.1", "1.2")
+SCHEMA_VERSION = "1.3"
+# 1.1 added usage.cached_tokens, provenance.cost_usd and .chunks; 1.2 source.url, .extractor and .publication;
+# 1.3 usage.seconds and usage.passes
+READABLE_SCHEMA_VERSIONS = ("1.0", "1.1", "1.2", "1.3")
 
 ParticipantKind = Literal["person", "organization", "country", "group"]
 UNNAMED_SOURCE = "unnamed source"
@@ -130,12 +131,47 @@ class PromptRef(_Strict):
     sha256: str = Field(description="Hash of the template files, so edits without a version bump show.")
 
 
+class PassUsage(_Strict):
+    """What one pass cost: so a reader sees at once which pass takes the time."""
+
+    llm_calls: int = 0
+    reasks: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    seconds: float = Field(default=0.0, description="Wall time of its requests (none for answers from the completion cache).")
+
+    def __add__(self, other: PassUsage) -> PassUsage:
+        return PassUsage(**{key: getattr(self, key) + getattr(other, key) for key in PassUsage.model_fields})
+
+
 class Usage(_Strict):
     prompt_tokens: int = 0
     completion_tokens: int = 0
     llm_calls: int = 0
     reasks: int = 0
     cached_tokens: int = Field(default=0, description="Prompt tokens the server reports as served from its cache.")
+    seconds: float = Field(default=0.0, description="Wall time of all requests (none for answers from the completion cache).")
+    passes: dict[str, PassUsage] = Field(
+        default_factory=dict,
+        description="The same figures per pass (participants, denials, claims, event), in the order the passes ran.",
+    )
+
+    def __add__(self, other: Usage) -> Usage:
+        """Two briefings' usage together (a batch's, a suite's), pass by pass."""
+        passes = dict(self.passes)
+        for name, figures in other.passes.items():
+            passes[name] = passes[name] + figures if name in passes else figures
+        sums = {key: getattr(self, key) + getattr(other, key) for key in Usage.model_fields if key != "passes"}
+        return Usage(**sums, passes=passes)
+
+    def per_pass(self) -> str:
+        """Which pass cost what, in one line for people ("participants 4 calls 9 s · denials …")."""
+        return " · ".join(
+            f"{name} {figures.llm_calls} call{'s' * (figures.llm_calls != 1)}"
+            + (f" ({figures.reasks} re-ask{'s' * (figures.reasks != 1)})" if figures.reasks else "")
+            + f" {figures.seconds:.0f} s"
+            for name, figures in self.passes.items()
+        )
 
 
 class Provenance(_Strict):
@@ -161,7 +197,7 @@ class BriefingWarning(_Strict):
 
 
 class Briefing(_Strict):
-    schema_version: Literal["1.0", "1.1", "1.2"] = SCHEMA_VERSION
+    schema_version: Literal["1.0", "1.1", "1.2", "1.3"] = SCHEMA_VERSION
     event: Event
     participants: list[Participant]
     claims: list[Claim]

@@ -195,7 +195,7 @@ def test_summarize_json_to_stdout(tmp_path, env, model_server):
     assert briefing.provenance.backend == "openai-compatible"
     assert briefing.provenance.usage.llm_calls == model_server.calls > 0
     assert briefing.warnings == []
-    assert json.loads(proc.stdout)["schema_version"] == "1.2"  # stdout is the JSON document only
+    assert json.loads(proc.stdout)["schema_version"] == "1.3"  # stdout is the JSON document only
     text = SEED_TEXT.decode("utf-8").strip()
     for claim in briefing.claims:
         if claim.quote_span is not None:

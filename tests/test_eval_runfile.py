@@ -13,7 +13,7 @@ from summarizer.eval.gold import GoldClaim, GoldParticipant
 from summarizer.eval.report import FIELDS, baseline_lines, gate, headline, markdown_report
 from summarizer.eval.results import CaseScore, QuoteSpeakerTotals
 from summarizer.eval.runfile import EvalRun, load_run, run_json
-from summarizer.schema import Briefing, Claim
+from summarizer.schema import Briefing, Claim, PassUsage, Usage
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN_FILES = sorted((ROOT / "evals" / "runs").glob("*.json"))
@@ -59,7 +59,29 @@ def test_the_newest_run_file_is_written_again_byte_for_byte() -> None:
         if case.get("briefing") and "url" not in kept["briefing"]["source"]:
             for key in ("url", "extractor", "publication"):
                 assert case["briefing"]["source"].pop(key) is None
+    for kept, case in zip(original["cases"], again["cases"], strict=True):  # schema 1.3's cost per pass
+        usages = [(kept["usage"], case["usage"])]
+        if case.get("briefing"):
+            usages.append((kept["briefing"]["provenance"]["usage"], case["briefing"]["provenance"]["usage"]))
+        for old, new in usages:
+            if "passes" not in old:
+                assert (new.pop("seconds"), new.pop("passes")) == (0.0, {})
     assert json.dumps(again, indent=1, ensure_ascii=False) + "\n" == NEWEST.read_text(encoding="utf-8")
+
+
+def test_the_report_gives_the_cost_of_each_pass_for_the_suite_and_each_case() -> None:
+    usage = Usage(
+        llm_calls=3,
+        passes={"participants": PassUsage(llm_calls=2, prompt_tokens=900, seconds=4.0),
+                "claims": PassUsage(llm_calls=1, reasks=1, completion_tokens=40, seconds=3.0)},
+    )  # fmt: skip
+    run = load_run(NEWEST)
+    cases = [case.model_copy(update={"usage": usage}) for case in run.cases[:2]]
+    report = markdown_report(run.model_copy(update={"cases": cases}))
+    assert "| participants | 4 | 0 | 1,800 | 0 | 8 |" in report
+    assert "| claims | 2 | 2 | 0 | 80 | 6 |" in report
+    assert f"| {cases[0].case_id} | 2 calls, 0 re-asks, 4 s | 1 calls, 1 re-asks, 3 s |" in report
+    assert "Cost by pass" not in markdown_report(load_run(OLDEST))  # a run from before has no such figures
 
 
 def with_quote_speakers(run: EvalRun, right: int, matched: int) -> EvalRun:

@@ -155,7 +155,7 @@ BAD_INPUTS = [
     ("array.json", "[1, 2]", "not a briefing (a JSON object is expected, the file holds a JSON array)"),
     ("other.json", '{"name": "not a briefing"}', "not a valid briefing: event: Field required (and 6 more problems)"),
     ("version.json", briefing_with(schema_version="2.0"),
-     "unsupported briefing schema_version '2.0' (this summarizer reads 1.0, 1.1, 1.2)"),
+     "unsupported briefing schema_version '2.0' (this summarizer reads 1.0, 1.1, 1.2, 1.3)"),
     ("date.json", briefing_with(event={"title": "t", "summary": "s", "date": "June 2024", "location": None}),
      "not a valid briefing: event.date: Value error, date must be YYYY-MM-DD or null, got 'June 2024'"),
 ]

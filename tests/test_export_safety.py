@@ -71,7 +71,7 @@ def hostile_briefing() -> Briefing:
     quotes = [verbatim(f"{line} said the spokesman.") for line in HOSTILE_LINES]
     speaker = "Evil | <b>Speaker</b> [x](javascript:alert(1))"
     return Briefing.model_validate({
-        "schema_version": "1.2",
+        "schema_version": "1.3",
         "event": {
             "title": "# <script>alert('title')</script> [t](javascript:alert(1)) | title",
             "summary": "First line\n# Injected heading\n\n<script>alert('summary')</script>\n- item\n" + HOSTILE,

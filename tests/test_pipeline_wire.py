@@ -145,6 +145,23 @@ def test_briefing_language_reaches_the_system_prompt(harness, article):
     assert system["role"] == "system" and "Italian" in system["content"]
 
 
+def test_usage_is_accounted_to_the_pass_that_asked(harness, article):
+    h = harness(FakeModel(faults={"Attribution": [{"speaker": "Sergei Lavrov", "statement": "He travels along."}]}))
+
+    usage = h.summarize(article).provenance.usage
+
+    passes = usage.passes
+    assert list(passes) == ["participants", "denials", "claims", "event"]  # the order they ran
+    assert {name: (f.llm_calls, f.reasks) for name, f in passes.items()} == {
+        "participants": (4, 0), "denials": (2, 0), "claims": (7, 1), "event": (1, 0),
+    }  # fmt: skip
+    assert sum(f.llm_calls for f in passes.values()) == usage.llm_calls == h.server.calls
+    assert sum(f.prompt_tokens for f in passes.values()) == usage.prompt_tokens
+    assert sum(f.completion_tokens for f in passes.values()) == usage.completion_tokens
+    assert all(f.seconds > 0 for f in passes.values()) and usage.seconds >= sum(f.seconds for f in passes.values()) - 0.05
+    assert usage.per_pass().startswith("participants 4 calls ") and "claims 7 calls (1 re-ask)" in usage.per_pass()
+
+
 def test_a_reask_sends_back_the_reply_and_the_error(harness, article):
     h = harness(FakeModel(faults={"Attribution": [{"speaker": "Sergei Lavrov", "statement": "He travels along."}]}))
 

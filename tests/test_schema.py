@@ -166,7 +166,8 @@ EXPECTED_FIELDS = {
     "ExtractorRef": {"name", "version"},
     "Provenance": {"model", "backend", "prompt", "created_at", "usage", "briefing_language", "cost_usd", "chunks"},
     "PromptRef": {"template", "version", "sha256"},
-    "Usage": {"prompt_tokens", "completion_tokens", "llm_calls", "reasks", "cached_tokens"},
+    "Usage": {"prompt_tokens", "completion_tokens", "llm_calls", "reasks", "cached_tokens", "seconds", "passes"},
+    "PassUsage": {"llm_calls", "reasks", "prompt_tokens", "completion_tokens", "seconds"},
     "BriefingWarning": {"section", "message", "item"},
 }
 

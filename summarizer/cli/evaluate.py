@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from summarizer.eval.gold import discover
-    from summarizer.eval.report import gate, markdown_report, parse_thresholds, rich_table
+    from summarizer.eval.report import gate, markdown_report, parse_thresholds, pass_table, rich_table
     from summarizer.eval.runfile import load_run, run_json
     from summarizer.eval.runner import run_suite
     from summarizer.files import cache_dir, check_writable, write_atomically
@@ -71,6 +71,8 @@ def run(args: argparse.Namespace) -> int:
     write_atomically(out / f"{name}.json", run_json(result))
     write_atomically(out / f"{name}.md", markdown_report(result, baseline))
     Console().print(rich_table(result))
+    if result.cases and any(case.usage.passes for case in result.cases):
+        Console().print(pass_table(result))
     if baseline is not None:
         from summarizer.eval.report import baseline_lines
 

@@ -23,7 +23,7 @@ from summarizer.eval.results import (
     SuiteFigures,
 )
 from summarizer.eval.runfile import CaseRun, EvalRun
-from summarizer.schema import Claim, Denial, Participant
+from summarizer.schema import Claim, Denial, Participant, PassUsage, Usage
 
 FIELDS: Final = ("participants", "claims", "denials")
 HEADER: Final = ("case", "lang", "participants P/R/F1", "claims P/R/F1", "denials P/R/F1", "date", "location",
@@ -118,6 +118,31 @@ def rich_table(run: EvalRun) -> Table:
     return table
 
 
+PASS_HEADER: Final = ("pass", "LLM calls", "re-asks", "prompt tokens", "generated tokens", "seconds")
+
+
+def pass_totals(cases: list[CaseRun]) -> dict[str, PassUsage]:
+    """Each pass's cost summed over the cases, in the order the passes run."""
+    return sum((case.usage for case in cases), Usage()).passes
+
+
+def _pass_rows(run: EvalRun) -> list[list[str]]:
+    return [
+        [name, str(f.llm_calls), str(f.reasks), f"{f.prompt_tokens:,}", f"{f.completion_tokens:,}", f"{f.seconds:.0f}"]
+        for name, f in pass_totals(run.cases).items()
+    ]
+
+
+def pass_table(run: EvalRun) -> Table:
+    """Where the suite's model time went, pass by pass (requests only; cached answers take none)."""
+    table = Table(title="Cost by pass")
+    for name in PASS_HEADER:
+        table.add_column(name, justify="left" if name == "pass" else "right")
+    for row in _pass_rows(run):
+        table.add_row(*row)
+    return table
+
+
 def _md_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -138,6 +163,7 @@ def markdown_report(run: EvalRun, baseline: EvalRun | None = None) -> str:
         "|" + "---|" * len(header),
     ]
     lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
+    lines += _pass_section(run)
     if baseline is not None:
         lines += ["", "## Against the baseline", ""] + [f"- {line}" for line in baseline_lines(run, baseline)]
     lines += ["", "## Details", ""]
@@ -149,6 +175,24 @@ def markdown_report(run: EvalRun, baseline: EvalRun | None = None) -> str:
         lines += _details(case.score)
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _pass_section(run: EvalRun) -> list[str]:
+    """The suite's cost per pass, then each case's (calls, re-asks, seconds), in Markdown."""
+    totals = pass_totals(run.cases)
+    if not totals:
+        return []
+    lines = ["", "## Cost by pass", "", "| " + " | ".join(PASS_HEADER) + " |", "|" + "---|" * len(PASS_HEADER)]
+    lines += ["| " + " | ".join(row) + " |" for row in _pass_rows(run)]
+    names = list(totals)
+    lines += ["", "| case | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
+    for case in run.cases:
+        cells = []
+        for name in names:
+            f = case.usage.passes.get(name)
+            cells.append("–" if f is None else f"{f.llm_calls} calls, {f.reasks} re-asks, {f.seconds:.0f} s")
+        lines.append(f"| {case.case_id} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def _details(score: CaseScore) -> list[str]:

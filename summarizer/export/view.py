@@ -154,6 +154,7 @@ def build_view(briefing: Briefing, spans: list[Span | None] | None = None) -> Br
         usage=(
             f"{usage.prompt_tokens:,} prompt + {usage.completion_tokens:,} completion tokens;"
             f" {_plural(usage.llm_calls, 'LLM call')}; {_plural(usage.reasks, 're-ask')}"
+            + (f"; by pass: {usage.per_pass()}" if usage.passes else "")
         ),
         briefing_language=language_label(prov.briefing_language),
         briefing_language_code=prov.briefing_language,

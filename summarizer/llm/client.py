@@ -152,6 +152,7 @@ class LLM:
             raise ReplyFailed(" ".join(str(cause or exc).split())[:500], content) from None
         finally:
             self.log.reasks += max(0, len(self.log.calls) - calls_before - 1)
+            self.log.mark_reasks(calls_before)
 
     # -- the create function Instructor calls ------------------------------------------------
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from openai.types.chat import ChatCompletion
 
-from summarizer.schema import Usage
+from summarizer.schema import PassUsage, Usage
 
 logger = logging.getLogger("summarizer.llm")
 
@@ -21,6 +21,8 @@ class CallRecord:
     wall_seconds: float
     server_seconds: float | None
     cached_prompt_tokens: int | None = None
+    stage: str = ""  # the pass that asked (see CallLog.stage)
+    reask: bool = False  # asked again because the previous reply was invalid
 
 
 @dataclass
@@ -31,15 +33,32 @@ class CallLog:
     reasks: int = 0
     transient_retries: int = 0
     cache_hits: int = 0
+    stage: str = ""  # set by whoever asks, so each call is counted to the pass that made it
 
     def usage(self) -> Usage:
+        passes: dict[str, PassUsage] = {}
+        for call in self.calls:
+            if call.stage:
+                figures = passes.setdefault(call.stage, PassUsage())
+                figures.llm_calls += 1
+                figures.reasks += call.reask
+                figures.prompt_tokens += call.prompt_tokens
+                figures.completion_tokens += call.completion_tokens
+                figures.seconds += call.wall_seconds
         return Usage(
             prompt_tokens=sum(c.prompt_tokens for c in self.calls),
             completion_tokens=sum(c.completion_tokens for c in self.calls),
             llm_calls=len(self.calls),
             reasks=self.reasks,
             cached_tokens=sum(c.cached_prompt_tokens or 0 for c in self.calls),
+            seconds=sum(c.wall_seconds for c in self.calls),
+            passes=passes,
         )
+
+    def mark_reasks(self, first: int) -> None:
+        """The calls from index ``first`` on after the first one were re-asks of one question."""
+        for call in self.calls[first + 1 :]:
+            call.reask = True
 
     def record(self, completion: ChatCompletion, *, wall: float) -> None:
         """Account for one completion (a cached one costs no time but still counts as a call)."""
@@ -58,5 +77,6 @@ class CallLog:
                 wall_seconds=wall,
                 server_seconds=None if server_ms is None or wall == 0.0 else server_ms / 1000,
                 cached_prompt_tokens=cached,
+                stage=self.stage,
             )
         )

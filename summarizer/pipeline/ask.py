@@ -38,6 +38,15 @@ class Question:
         return self.context.passage
 
 
+PASSES = {
+    "participants": "participants",
+    "deniers": "denials", "accusation": "denials", "resolve": "denials",
+    "reported": "claims", "attribution": "claims",
+    "event": "event",
+}  # fmt: skip
+"""The pass each question belongs to (by template), for the cost of each pass in a briefing's usage."""
+
+
 class Asker(Protocol):
     """Answers questions; the provenance of a briefing names its model and sums its usage."""
 
@@ -77,6 +86,7 @@ class LLMAsker:
             question.name, language=self.language, article=article, passage=question.passage, **question.variables
         )
         messages = [{"role": "system", "content": self.system}, {"role": "user", "content": user}]
+        self.llm.log.stage = PASSES.get(question.name, question.name)
         try:
             return self.llm.extract(question.reply, messages, max_tokens=question.max_tokens, context=question.context)
         except ReplyFailed as failure:
