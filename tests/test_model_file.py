@@ -131,8 +131,9 @@ def test_the_embedded_backend_serves_a_users_own_gguf_file() -> None:
     from summarizer.providers import open_provider
 
     path = model_path(QWEN_0_5B)  # in the user's cache, joined once and verified
-    settings = Settings.from_env({}, model_file=str(path))
+    settings = Settings.from_env({"SUMMARIZER_THREADS": "1"}, model_file=str(path))
     with open_provider(settings) as provider:
+        assert "n_threads = 1" in provider.server.log_path.read_text(encoding="utf-8")  # what llama.cpp was given
         assert provider.model == "qwen2.5-coder-0.5b-instruct-q4"
         assert provider.context_tokens == min(DEFAULT_CONTEXT, read_header(path).context_length)
         assert provider.count_tokens("Hello world") == 2  # the Qwen tokenizer, from the file

@@ -50,6 +50,11 @@ def add_backend_options(parser: argparse.ArgumentParser) -> None:
         choices=["json_schema", "tools", "json", "md_json", "llguidance"],
         help="structured-output mode (env SUMMARIZER_MODE; default llguidance embedded, json_schema elsewhere)",
     )
+    group.add_argument(
+        "--threads",
+        type=positive,
+        help="CPU threads of the embedded model (env SUMMARIZER_THREADS; default: every core this process may use)",
+    )
     group.add_argument("--timeout", type=positive_seconds, help="seconds per LLM request (env SUMMARIZER_TIMEOUT)")
     group.add_argument("--max-reasks", type=non_negative, default=2, help="re-asks after an invalid reply (default 2)")
 
@@ -62,6 +67,7 @@ def settings(args: argparse.Namespace) -> Settings:
     return Settings.from_env(
         model_file=args.model_file,
         parallel=concurrency if concurrency > 1 else None,
+        threads=args.threads,
         backend=args.backend,
         base_url=args.base_url,
         model=args.model,

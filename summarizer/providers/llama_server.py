@@ -30,6 +30,19 @@ from summarizer.files import cache_dir
 from summarizer.providers.model_files import QWEN_1_5B, ModelSpec, model_path
 
 DEFAULT_CONTEXT = 8192  # tokens per slot: a long article part plus its question, in 2 cores' memory budget
+DEFAULT_SPIN = 2000
+"""OpenMP spin count of the server's threads: enough to catch a partner thread that is running (as
+fast as libgomp's 300,000 on an idle machine), short enough to yield the core when it is not (with
+one busy process beside it, a briefing's requests took 1.9x their idle time instead of over 8x;
+``benchmarks/bench_cpu_load.py``)."""
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its affinity mask, as a container or ``taskset`` sets it)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 @dataclass(frozen=True)
@@ -39,18 +52,23 @@ class EmbeddedConfig:
     model: ModelSpec = QWEN_1_5B
     ctx_per_slot: int = DEFAULT_CONTEXT
     parallel: int = 1
-    threads: int = field(default_factory=lambda: os.cpu_count() or 2)
+    threads: int = field(default_factory=available_cores)
     port: int = 0  # 0: a free port chosen by the system
     start_timeout: float = 180.0
     speculative: str = "none"  # see llama_worker.SPECULATIVE
     ngram: int = 4
     draft_max: int = 16
-    spin: int | None = None  # OpenMP spin count (GOMP_SPINCOUNT); None: libgomp's own (see server_environment)
+    spin: int | None = DEFAULT_SPIN  # OpenMP spin count (GOMP_SPINCOUNT); None: libgomp's own (see server_environment)
 
     @classmethod
-    def for_model(cls, model: ModelSpec, parallel: int = 1) -> EmbeddedConfig:
+    def for_model(cls, model: ModelSpec, parallel: int = 1, threads: int | None = None) -> EmbeddedConfig:
         """A model's config: its context is the default, or less when the model was trained on less."""
-        return cls(model=model, ctx_per_slot=min(DEFAULT_CONTEXT, model.context_length), parallel=parallel)
+        return cls(
+            model=model,
+            ctx_per_slot=min(DEFAULT_CONTEXT, model.context_length),
+            parallel=parallel,
+            threads=threads or available_cores(),
+        )
 
 
 def server_environment(spin: int | None, environ: Mapping[str, str] | None = None) -> dict[str, str]:

@@ -8,6 +8,7 @@ environment. With nothing configured the embedded backend is used, so the tool w
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from summarizer.errors import ConfigError
@@ -40,17 +41,19 @@ class Settings:
         *,
         model_file: str | None = None,
         parallel: int | None = None,
+        threads: int | None = None,
         **overrides: object,
     ) -> Settings:
         """Settings from ``OPENAI_*``/``SUMMARIZER_*`` variables; ``None`` overrides are ignored.
 
         ``model_file`` (or ``SUMMARIZER_MODEL_FILE``) runs the embedded backend on a GGUF file the
-        user already has; ``parallel`` is how many requests the embedded server serves at once.
+        user already has; ``parallel`` is how many requests the embedded server serves at once;
+        ``threads`` (or ``SUMMARIZER_THREADS``) how many CPU threads it computes with.
         """
         env = os.environ if environ is None else environ
         model_file = model_file or env.get("SUMMARIZER_MODEL_FILE") or None
         model = local_model(model_file) if model_file else QWEN_1_5B
-        embedded = EmbeddedConfig.for_model(model, parallel=parallel or 1)
+        embedded = EmbeddedConfig.for_model(model, parallel=parallel or 1, threads=threads or _threads(env))
         timeout = env.get("SUMMARIZER_TIMEOUT")
         try:
             timeout_value = float(timeout) if timeout else None
@@ -78,3 +81,12 @@ class Settings:
         if self.api_key or self.backend == "openai":
             return "openai"
         return "embedded"
+
+
+def _threads(env: Mapping[str, str]) -> int | None:
+    value = env.get("SUMMARIZER_THREADS")
+    if not value:
+        return None
+    if not value.isdigit() or int(value) < 1:
+        raise ConfigError(f"SUMMARIZER_THREADS must be a whole number of threads (1 or more), got {value!r}")
+    return int(value)
