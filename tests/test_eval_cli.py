@@ -8,6 +8,7 @@ model result.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -148,3 +149,31 @@ def test_article_path_leaving_the_suite_is_refused(server: FakeServer, suite: Pa
     (case,) = the_run(tmp_path / "a")["cases"]
     assert "leaves the suite folder" in case["error"]
     assert server.calls == 0
+
+
+def test_cases_runs_only_the_matching_cases_and_reports_each_with_its_time(
+    server: FakeServer, suite: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = suite / "gold" / "a-broken.yaml"  # would fail the run if it were run
+    other.write_text("not: a gold file\n")
+    assert run_eval(server, str(suite), "--out", str(tmp_path / "a"), "--cases", "seed-*,zz-nothing*") == 2
+    assert "'zz-nothing*' matches no case" in capsys.readouterr().err  # a typo never runs a smaller suite quietly
+    assert server.calls == 0
+
+    assert run_eval(server, str(suite), "--out", str(tmp_path / "a"), "--cases", "seed-*") == 0
+    assert [c["id"] for c in the_run(tmp_path / "a")["cases"]] == ["seed-putin-pyongyang"]
+    err = capsys.readouterr().err
+    assert re.search(r"seed-putin-pyongyang: \d+ s, \d+ LLM calls, \d+ re-asks", err)
+
+
+def test_an_80_column_terminal_gets_a_table_that_fits(
+    server: FakeServer, suite: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    assert run_eval(server, str(suite), "--out", str(tmp_path / "a")) == 0
+    shown = capsys.readouterr().out
+    assert max(len(line) for line in shown.splitlines()) <= 80
+    run = the_run(tmp_path / "a")
+    suite_row = next(line for line in shown.splitlines() if line.strip().startswith("suite"))
+    assert f"{run['suite']['claims']['f1']:.2f}" in suite_row.split()  # whole figures, not broken across lines
+    assert "Cost by pass" in shown and "participants" in shown

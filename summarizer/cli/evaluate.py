@@ -22,6 +22,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--min-f1", action="append", default=[], metavar="FIELD=VALUE",
         help="fail (exit 1) when the suite's F1 for participants, claims, denials (or all) is below VALUE",
     )  # fmt: skip
+    parser.add_argument(
+        "--cases", metavar="PATTERNS",
+        help="only the cases whose name matches one of these comma-separated globs, e.g. 'de-*,ru-*'",
+    )  # fmt: skip
     parser.add_argument("--out", default="evals/runs", help="folder for the run's JSON and Markdown (default evals/runs)")
     parser.add_argument("--no-cache", action="store_true", help="ask the model again instead of reusing cached replies")
     add_backend_options(parser)
@@ -33,9 +37,17 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from summarizer.eval.gold import discover
-    from summarizer.eval.report import gate, markdown_report, parse_thresholds, pass_table, rich_table
-    from summarizer.eval.runfile import load_run, run_json
+    from summarizer.eval.gold import discover, select
+    from summarizer.eval.report import (
+        FULL_TABLE_WIDTH,
+        gate,
+        markdown_report,
+        parse_thresholds,
+        pass_table,
+        pass_totals,
+        rich_table,
+    )
+    from summarizer.eval.runfile import CaseRun, load_run, run_json
     from summarizer.eval.runner import run_suite
     from summarizer.files import cache_dir, check_writable, write_atomically
     from summarizer.llm.cache import CompletionCache
@@ -51,6 +63,8 @@ def run(args: argparse.Namespace) -> int:
     paths = discover(targets)
     if not paths:
         raise InputError(f"{', '.join(args.targets)}: no gold files (expected gold/*.yaml in a suite folder)")
+    if args.cases:
+        paths = select(paths, args.cases)
     out = Path(args.out)
     check_writable(out / "probe.json")
     cache = None if args.no_cache else CompletionCache(cache_dir() / "completions")
@@ -59,20 +73,29 @@ def run(args: argparse.Namespace) -> int:
     )
     with progress, Summarizer(settings=settings(args), options=options(args)) as summarizer:
         task = progress.add_task("starting", total=len(paths))
+
+
+        def done(case: CaseRun) -> None:
+            progress.advance(task)
+            outcome = f"error: {case.error}" if case.error else f"{case.usage.llm_calls} LLM calls, {case.usage.reasks} re-asks"
+            progress.console.print(f"{case.case_id}: {case.seconds:.0f} s, {outcome}", markup=False, highlight=False)
+
         result = run_suite(
-            targets,
+            paths,
             summarizer,
             cache=cache,
             on_case=lambda case_id: progress.update(task, description=case_id),
-            on_done=lambda _case: progress.advance(task),
+            on_step=lambda case_id, step: progress.update(task, description=f"{case_id}: {step}"),
+            on_done=done,
         )
     stamp = result.started_at.strftime("%Y%m%dT%H%M%SZ")
     name = f"{stamp}-{''.join(c if c.isalnum() or c in '.-' else '_' for c in result.model)}"
     write_atomically(out / f"{name}.json", run_json(result))
     write_atomically(out / f"{name}.md", markdown_report(result, baseline))
-    Console().print(rich_table(result))
-    if result.cases and any(case.usage.passes for case in result.cases):
-        Console().print(pass_table(result))
+    console = Console()
+    console.print(rich_table(result, compact=console.width < FULL_TABLE_WIDTH))
+    if pass_totals(result.cases):
+        console.print(pass_table(result))
     if baseline is not None:
         from summarizer.eval.report import baseline_lines
 

@@ -26,6 +26,7 @@ message is one line naming the gold file and the field, e.g.
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
 import re
 from pathlib import Path
 from typing import Annotated, Any, get_args
@@ -400,6 +401,20 @@ def discover(suite_or_files: list[Path]) -> list[Path]:
                 seen.add(key)
                 found.append(file)
     return found
+
+
+def select(paths: list[Path], patterns: str) -> list[Path]:
+    """The gold files whose case name (file name without ``.yaml``) matches one of the
+    comma-separated glob patterns (``"de-*,ru-*"``), in their order. A pattern that matches no
+    case is an error, so that a typo never silently runs a smaller suite."""
+    wanted = [p.strip() for p in patterns.split(",") if p.strip()]
+    if not wanted:
+        raise InputError(f"--cases {patterns!r}: no case pattern given")
+    for pattern in wanted:
+        if not any(fnmatch.fnmatchcase(path.stem, pattern) for path in paths):
+            names = ", ".join(path.stem for path in paths[:6]) + (", …" if len(paths) > 6 else "")
+            raise InputError(f"--cases: {pattern!r} matches no case (cases: {names})")
+    return [path for path in paths if any(fnmatch.fnmatchcase(path.stem, pattern) for pattern in wanted)]
 
 
 def load_cases(suite_or_files: list[Path]) -> list[GoldCase]:

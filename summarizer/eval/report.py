@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from rich import box
 from rich.table import Table
 from rich.text import Text
 
@@ -107,12 +108,51 @@ def _table_rows(run: EvalRun) -> tuple[list[str], list[list[str]]]:
     return list(HEADER), rows
 
 
-def rich_table(run: EvalRun) -> Table:
-    header, rows = _table_rows(run)
+FULL_TABLE_WIDTH: Final = 160
+"""A terminal narrower than this gets the compact table (F1 only); the Markdown report keeps every figure."""
+COMPACT_CASE_WIDTH: Final = 24  # so that the compact table fits 80 columns
+COMPACT_HEADER: Final = ("case", "partic", "claims", "denial", "date", "place", "speakers", "time")
+
+
+def _compact_rows(run: EvalRun) -> list[list[str]]:
+    rows = []
+    for case in run.cases:
+        score = case.score
+        if score is None:
+            rows.append([case.case_id, f"error: {case.error}", *[""] * (len(COMPACT_HEADER) - 2)])
+            continue
+        rows.append([
+            case.case_id, *(_num(field.f1) for field in _field_scores(score).values()),
+            _check(score.event.date_correct), _check(score.event.location_correct),
+            _speakers(score.quote_speakers).split(" ")[0], f"{case.seconds:.0f} s",
+        ])  # fmt: skip
+    suite = run.suite
+    rows.append([
+        "**suite**", *(_num(field.f1) for field in _field_totals(suite).values()),
+        _num(suite.event.date_accuracy), _num(suite.event.location_accuracy),
+        _speakers(suite.quote_speakers).split(" ")[0], f"{run.seconds:.0f} s",
+    ])  # fmt: skip
+    return rows
+
+
+def rich_table(run: EvalRun, *, compact: bool = False) -> Table:
+    """The per-case table for a terminal: every figure, or (``compact``) the F1s and checks that fit 80 columns."""
     prompt = run.prompt
-    table = Table(title=f"Eval: {run.model} ({run.backend}), prompt {prompt.template} v{prompt.version}")
+    title = f"Eval: {run.model} ({run.backend}), prompt {prompt.template} v{prompt.version}"
+    if compact:
+        header, rows = list(COMPACT_HEADER), _compact_rows(run)
+        table = Table(title=title + " · F1 per field", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True,
+                      caption="P/R/F1, title similarity, re-asks and tokens: in the Markdown report")  # fmt: skip
+    else:
+        header, rows = _table_rows(run)
+        table = Table(title=title)
     for index, name in enumerate(header):
-        table.add_column(name, no_wrap=index == 0, overflow="fold")
+        if compact:  # the figures keep their width; a long case name is shortened instead
+            width = None if index == 0 else max(len(name), *(len(row[index].replace("**", "")) for row in rows))
+            table.add_column(name, no_wrap=True, overflow="ellipsis", justify="left" if index == 0 else "right",
+                             min_width=width, max_width=COMPACT_CASE_WIDTH if index == 0 else None)  # fmt: skip
+        else:
+            table.add_column(name, no_wrap=index == 0, overflow="fold")
     for row in rows:
         table.add_row(*[Text(cell.replace("**", ""), style="bold" if cell.startswith("**") else "") for cell in row])
     return table

@@ -31,15 +31,21 @@ def run_suite(
     language: str = "en",
     on_case: Callable[[str], None] | None = None,
     on_done: Callable[[CaseRun], None] | None = None,
+    on_step: Callable[[str, str], None] | None = None,
 ) -> EvalRun:
-    """Summarize and score every gold case under ``targets`` (suite folders or gold files)."""
+    """Summarize and score every gold case under ``targets`` (suite folders or gold files).
+
+    ``on_case`` is told each case's name before it runs, ``on_step`` each question of its
+    briefing (case, step) and ``on_done`` its outcome: a long run says where it is.
+    """
     started = time.perf_counter()
     started_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
     cases: list[CaseRun] = []
     for path in discover(targets):
         if on_case:
             on_case(path.stem)
-        case = _run_case(path, summarizer, cache, language)
+        step = None if on_step is None else (lambda text, case_id=path.stem: on_step(case_id, text))
+        case = _run_case(path, summarizer, cache, language, step)
         cases.append(case)
         if on_done:
             on_done(case)
@@ -57,7 +63,13 @@ def run_suite(
     )
 
 
-def _run_case(path: Path, summarizer: Summarizer, cache: CompletionCache | None, language: str) -> CaseRun:
+def _run_case(
+    path: Path,
+    summarizer: Summarizer,
+    cache: CompletionCache | None,
+    language: str,
+    progress: Callable[[str], None] | None,
+) -> CaseRun:
     case_id, case_language, error = path.stem, None, None
     briefing: Briefing | None = None
     score: CaseScore | None = None
@@ -68,7 +80,7 @@ def _run_case(path: Path, summarizer: Summarizer, cache: CompletionCache | None,
         case_id, case_language = gold.id, gold.language
         llm = summarizer.new_llm(cache=cache)
         try:
-            briefing = summarizer.summarize(gold.loaded_article, language=language, llm=llm)
+            briefing = summarizer.summarize(gold.loaded_article, language=language, llm=llm, progress=progress)
         finally:
             usage, cache_hits = llm.log.usage(), llm.log.cache_hits
         score = score_case(briefing, gold, gold.article_text)
