@@ -151,7 +151,6 @@ class LLM:
                     content = message.tool_calls[0].function.arguments
             raise ReplyFailed(" ".join(str(cause or exc).split())[:500], content) from None
         finally:
-            self.log.reasks += max(0, len(self.log.calls) - calls_before - 1)
             self.log.mark_reasks(calls_before)
 
     # -- the create function Instructor calls ------------------------------------------------

@@ -30,10 +30,13 @@ class CallLog:
     """Everything the LLM did for one briefing (or one benchmark run)."""
 
     calls: list[CallRecord] = field(default_factory=list)
-    reasks: int = 0
     transient_retries: int = 0
     cache_hits: int = 0
     stage: str = ""  # set by whoever asks, so each call is counted to the pass that made it
+
+    @property
+    def reasks(self) -> int:
+        return sum(call.reask for call in self.calls)
 
     def usage(self) -> Usage:
         passes: dict[str, PassUsage] = {}
