@@ -4,7 +4,9 @@ A laptop is never idle. For each server setting (``--setting``) the server is st
 the same work is timed four times: on the idle machine (the anchor), beside one busy process
 (one core taken), beside two, and beside a loop of short commands (what a shell session or a
 test runner does). Prints each wall time, its ratio to the idle time of the same setting and to
-the idle time of the first setting, and the slowest request's decode speed against its idle one.
+the idle time of the first setting, and the slowest request's speed against its idle one (its
+decode speed for ``--work requests``; generated tokens per second of llama.cpp's time, prompt
+included, for ``--work seed``).
 
     python benchmarks/bench_cpu_load.py                                   # the default setting
     python benchmarks/bench_cpu_load.py --setting spin=libgomp --setting spin=0 --setting spin=10000 --setting threads=1
@@ -49,7 +51,7 @@ LOADS = {
 @dataclass
 class Timing:
     wall: float
-    slowest_decode: float  # tokens/s of the request that decoded slowest
+    slowest: float  # tokens/s of the slowest request: its decode speed (requests), generated per server second (seed)
 
 
 @contextmanager
@@ -132,8 +134,8 @@ def main() -> int:
                 anchor = anchor or timing
                 print(
                     f"  {name:<17} {timing.wall:7.1f} s  x{timing.wall / idle.wall:4.2f} of its idle  "
-                    f"x{timing.wall / anchor.wall:4.2f} of the anchor  slowest decode {timing.slowest_decode:5.1f} tok/s "
-                    f"({timing.slowest_decode / max(idle.slowest_decode, 1e-9):4.2f} of idle)",
+                    f"x{timing.wall / anchor.wall:4.2f} of the anchor  slowest request {timing.slowest:5.1f} tok/s "
+                    f"({timing.slowest / max(idle.slowest, 1e-9):4.2f} of idle)",
                     flush=True,
                 )
     return 0
