@@ -74,7 +74,6 @@ def run(args: argparse.Namespace) -> int:
     with progress, Summarizer(settings=settings(args), options=options(args)) as summarizer:
         task = progress.add_task("starting", total=len(paths))
 
-
         def done(case: CaseRun) -> None:
             progress.advance(task)
             outcome = f"error: {case.error}" if case.error else f"{case.usage.llm_calls} LLM calls, {case.usage.reasks} re-asks"
