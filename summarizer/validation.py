@@ -40,6 +40,10 @@ class ValidationContext:
         """The same article's context for a question about ``passage``."""
         return replace(self, passage=passage)
 
+    def in_language(self, language: str | None) -> ValidationContext:
+        """The same context checking replies against another briefing language (None: any language)."""
+        return replace(self, language=language)
+
 
 NO_CONTEXT = ValidationContext()
 

@@ -177,3 +177,20 @@ def test_an_80_column_terminal_gets_a_table_that_fits(
     suite_row = next(line for line in shown.splitlines() if line.strip().startswith("suite"))
     assert f"{run['suite']['claims']['f1']:.2f}" in suite_row.split()  # whole figures, not broken across lines
     assert "Cost by pass" in shown and "participants" in shown
+
+
+def test_refused_replies_are_counted_by_pass_and_rule(
+    monkeypatch: pytest.MonkeyPatch, suite: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SUMMARIZER_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("OPENAI_API_KEY", SENTINEL)
+    with FakeServer(default=respond(FakeModel(faults={"Attribution": ["Sure, here it is.", "{}"]}))) as server:
+        assert run_eval(server, str(suite), "--out", str(tmp_path / "runs")) == 0
+
+    (case,) = the_run(tmp_path / "runs")["cases"]
+    assert case["refused"]["claims: not JSON"] == 1
+    assert case["refused"]["claims: speaker: missing"] == 1  # the re-ask was refused too: the question gave up
+    assert case["usage"]["passes"]["claims"]["reasks"] == 1
+    report = next((tmp_path / "runs").glob("*.md")).read_text()
+    assert "## Why replies were refused" in report and "| claims: not JSON | 1 |" in report
+    assert "Why replies were refused" in capsys.readouterr().out

@@ -16,7 +16,7 @@ with a denial cue), Attribution x4 (one per direct quote), SentencesChoice (repo
 aliases, so none needs a Resolution question). ``A1`` is the first Attribution.
 
 How many requests a question can cost (``summarizer/llm/``): ``LLM.extract`` sends a request,
-then re-asks after each invalid reply, at most ``--max-reasks`` (default 2) times: 1 + 2 = 3
+then re-asks after each invalid reply, at most ``--max-reasks`` times (these runs pass 2): 1 + 2 = 3
 completions. Each of those requests is retried by tenacity on a transport fault (timeout,
 connection error, 429, 5xx, a 200 body that is not a usable completion) up to
 ``RetryPolicy.attempts`` = 4 attempts, waiting ``Retry-After`` when the server sends one (capped
@@ -135,7 +135,7 @@ REPO = Path(__file__).resolve().parent.parent
 ARTICLE = "seeds/000_ba58efed2f2f0b1f.txt"
 POLICY = RetryPolicy()
 ATTEMPTS = POLICY.attempts  # 4 HTTP attempts per request
-MAX_REASKS = 2  # the CLI's default --max-reasks
+MAX_REASKS = 2  # every run passes --max-reasks 2 (the CLI's default is 1), so two re-asks in a row are exercised
 TIMEOUT = 1.0  # --timeout of the timeout cases
 WORKERS = 4  # CLI runs at once (most of a persistent case is spent sleeping in backoff)
 SLACK = 5.0  # seconds of request handling allowed on top of a wait: generous, a loaded CI machine is slow
@@ -440,7 +440,7 @@ def run_case(case: Case, cache_dir: Path) -> Outcome:
     with FakeServer(default=respond(recorder)) as server:
         proc = subprocess.run(
             [sys.executable, "-m", "summarizer.cli", "summarize", ARTICLE, "--json",
-             "--base-url", server.base_url, "--model", "fake-model", *case.args],
+             "--base-url", server.base_url, "--model", "fake-model", "--max-reasks", str(MAX_REASKS), *case.args],
             capture_output=True, env=_env(cache_dir), cwd=REPO, timeout=120, check=False,
         )  # fmt: skip
         assert server.calls == len(recorder.arrivals)

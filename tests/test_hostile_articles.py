@@ -888,8 +888,8 @@ def test_fully_hijacked_model_gives_exit_4(runs: dict[str, Run]) -> None:
     run = runs["prompt-injection-hijacked-model"]
     line = assert_one_line_error(run)
     assert run.case.refusal in line
-    # Every kind was asked, re-asked twice, and nothing of the payload was kept.
-    assert len(run.chat) == 4 * 3
+    # Every kind was asked, re-asked once (the default), and nothing of the payload was kept.
+    assert len(run.chat) == 4 * 2
 
 
 def test_injection_prompt_keeps_the_article_inside_its_block(runs: dict[str, Run]) -> None:

@@ -577,3 +577,44 @@ def test_cache_scope_replaces_the_endpoint_in_the_key(tmp_path):
         llm, _ = make_llm(second, cache=cache)  # no scope: the endpoint names the server, a miss
         assert extract(llm).status == "ok"
         assert second.calls == 1
+
+
+# --- why replies were refused ----------------------------------------------------------------------
+
+
+def test_refused_replies_are_counted_by_rule_without_their_values(fake_server):
+    fake_server.enqueue(reply_json({"status": "maybe"}), reply_json({"status": "perhaps"}), reply_json(OK))
+    llm, _ = make_llm(fake_server)
+    llm.log.stage = "claims"
+
+    assert extract(llm).status == "ok"
+
+    assert [call.rejected for call in llm.log.calls] == ["status: status must be …, not …"] * 2 + [None]
+    assert llm.log.rejections() == {"claims: status: status must be …, not …": 2}
+
+
+def test_a_question_that_fails_records_every_refusal_including_the_last(fake_server):
+    fake_server.enqueue(reply("Sure! The status is ok."), reply_json({"note": "no status"}))
+    llm, _ = make_llm(fake_server, max_reasks=1)
+
+    with pytest.raises(ReplyFailed):
+        extract(llm)
+
+    assert llm.log.rejections() == {"other: not JSON": 1, "other: status: missing": 1}
+
+
+def test_a_cached_reply_keeps_its_model_time_and_its_refusals(fake_server, tmp_path):
+    timings = {"prompt_n": 7, "prompt_ms": 120.0, "predicted_n": 3, "predicted_ms": 30.0}
+    fake_server.enqueue(reply_json({"status": "maybe"}, timings=timings), reply_json(OK, timings=timings))
+    cache = CompletionCache(tmp_path)
+    first, _ = make_llm(fake_server, cache=cache)
+    extract(first)
+    again, _ = make_llm(fake_server, cache=cache)
+
+    assert extract(again).status == "ok"
+
+    assert fake_server.calls == 2  # the second run asked nothing
+    assert [call.cached for call in again.log.calls] == [True, True]
+    assert [call.server_seconds for call in again.log.calls] == [pytest.approx(0.15)] * 2
+    assert again.log.rejections() == first.log.rejections() == {"other: status: status must be …, not …": 1}
+    assert again.log.usage().seconds == 0.0

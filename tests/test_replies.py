@@ -160,10 +160,10 @@ def test_participants_reply_accepts_distinct_names() -> None:
 
 
 @pytest.mark.parametrize(("first", "second"), [("Kim Jong-un", "Kim Jong Un"), ("Putin", "PUTIN")])
-def test_participants_reply_duplicates_are_listed_twice(first: str, second: str) -> None:
+def test_participants_reply_keeps_the_first_of_names_listed_twice(first: str, second: str) -> None:
     model = participants_reply_model("people")
-    message = rejection(model, {"people": [draft(first), draft("Serghei Lavrov"), draft(second)]})
-    assert "listed twice" in message
+    reply = validate(model, {"people": [draft(first), draft("Serghei Lavrov"), draft(second)]})
+    assert [p.name for p in reply.people] == [first, "Serghei Lavrov"]
 
 
 def test_participants_reply_uses_its_field_name_and_limit() -> None:

@@ -45,6 +45,8 @@ def run(args: argparse.Namespace) -> int:
         parse_thresholds,
         pass_table,
         pass_totals,
+        refusal_table,
+        refusal_totals,
         rich_table,
     )
     from summarizer.eval.runfile import CaseRun, load_run, run_json
@@ -95,6 +97,8 @@ def run(args: argparse.Namespace) -> int:
     console.print(rich_table(result, compact=console.width < FULL_TABLE_WIDTH))
     if pass_totals(result.cases):
         console.print(pass_table(result))
+    if refusal_totals(result.cases):
+        console.print(refusal_table(result))
     if baseline is not None:
         from summarizer.eval.report import baseline_lines
 

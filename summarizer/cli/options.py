@@ -56,7 +56,7 @@ def add_backend_options(parser: argparse.ArgumentParser) -> None:
         help="CPU threads of the embedded model (env SUMMARIZER_THREADS; default: every core this process may use)",
     )
     group.add_argument("--timeout", type=positive_seconds, help="seconds per LLM request (env SUMMARIZER_TIMEOUT)")
-    group.add_argument("--max-reasks", type=non_negative, default=2, help="re-asks after an invalid reply (default 2)")
+    group.add_argument("--max-reasks", type=non_negative, default=1, help="re-asks after an invalid reply (default 1)")
 
 
 def settings(args: argparse.Namespace) -> Settings:

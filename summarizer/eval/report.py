@@ -6,6 +6,7 @@ earlier file (``--baseline``) and the run just made are read by the same code.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any, Final
 
 from rich import box
@@ -183,6 +184,24 @@ def pass_table(run: EvalRun) -> Table:
     return table
 
 
+def refusal_totals(cases: list[CaseRun]) -> Counter[str]:
+    """Replies refused over the suite, per "pass: rule": the re-asks each rule causes."""
+    totals: Counter[str] = Counter()
+    for case in cases:
+        totals.update(case.refused)
+    return totals
+
+
+def refusal_table(run: EvalRun, limit: int = 8) -> Table:
+    """The rules that refused the most replies: each refusal is a re-ask, or a question given up."""
+    table = Table(title="Why replies were refused")
+    table.add_column("pass: rule")
+    table.add_column("replies", justify="right")
+    for reason, count in refusal_totals(run.cases).most_common(limit):
+        table.add_row(reason, str(count))
+    return table
+
+
 def _md_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -204,6 +223,9 @@ def markdown_report(run: EvalRun, baseline: EvalRun | None = None) -> str:
     ]
     lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
     lines += _pass_section(run)
+    if refusals := refusal_totals(run.cases):
+        lines += ["", "## Why replies were refused", "", "| pass: rule | replies |", "|---|---|"]
+        lines += [f"| {_md_cell(reason)} | {count} |" for reason, count in refusals.most_common()]
     if baseline is not None:
         lines += ["", "## Against the baseline", ""] + [f"- {line}" for line in baseline_lines(run, baseline)]
     lines += ["", "## Details", ""]

@@ -41,6 +41,7 @@ class CaseRun(_Record):
     schema_valid: bool = False  # a briefing was made
     usage: Usage = Field(default_factory=Usage)
     cache_hits: int = 0
+    refused: dict[str, int] = Field(default_factory=dict)  # replies refused by validation, per "pass: rule"
     score: CaseScore | None = None
     briefing: Briefing | None = None
 

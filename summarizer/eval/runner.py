@@ -73,7 +73,7 @@ def _run_case(
     case_id, case_language, error = path.stem, None, None
     briefing: Briefing | None = None
     score: CaseScore | None = None
-    usage, cache_hits = Usage(), 0
+    usage, cache_hits, refused = Usage(), 0, {}
     started = time.perf_counter()
     try:
         gold: GoldCase = load_case(path, suite_dir_of(path))
@@ -82,7 +82,7 @@ def _run_case(
         try:
             briefing = summarizer.summarize(gold.loaded_article, language=language, llm=llm, progress=progress)
         finally:
-            usage, cache_hits = llm.log.usage(), llm.log.cache_hits
+            usage, cache_hits, refused = llm.log.usage(), llm.log.cache_hits, llm.log.rejections()
         score = score_case(briefing, gold, gold.article_text)
     except SummarizerError as exc:
         error = str(exc)
@@ -95,6 +95,7 @@ def _run_case(
         schema_valid=briefing is not None,
         usage=usage,
         cache_hits=cache_hits,
+        refused=refused,
         score=score,
         briefing=briefing,
     )

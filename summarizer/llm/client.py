@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import instructor
 import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException, ResponseParsingError
+from instructor.core.hooks import Hooks
 from openai.types.chat import ChatCompletion
 from pydantic import BaseModel, ValidationError
 from tenacity import (
@@ -93,6 +94,8 @@ class LLM:
         self._sleep = sleep
         self._backoff = wait_random_exponential(multiplier=self.retry.initial_wait, max=self.retry.max_wait)
         self._instructor = instructor.patch(create=self._create, mode=MODES[mode])
+        self._hooks = Hooks()
+        self._hooks.on("parse:error", lambda error, **_: self.log.reject(error))
 
     @property
     def endpoint(self) -> str:
@@ -124,6 +127,7 @@ class LLM:
                     response_model=response_model,
                     max_retries=self.max_reasks,
                     max_tokens=max_tokens,
+                    hooks=self._hooks,
                     **self.sampling,
                 )
         except IncompleteOutputException:
@@ -166,7 +170,7 @@ class LLM:
                 pass
             else:
                 self.log.cache_hits += 1
-                self.log.record(completion, wall=0.0)
+                self.log.record(completion, wall=0.0, cached=True)
                 return completion
         retrying = Retrying(
             retry=retry_if_exception(is_transient),

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from openai.types.chat import ChatCompletion
+from pydantic import ValidationError
 
 from summarizer.schema import PassUsage, Usage
 
@@ -23,6 +27,8 @@ class CallRecord:
     cached_prompt_tokens: int | None = None
     stage: str = ""  # the pass that asked (see CallLog.stage)
     reask: bool = False  # asked again because the previous reply was invalid
+    cached: bool = False  # served by the completion cache (server_seconds is what it cost when first asked)
+    rejected: str | None = None  # why this reply was refused, if it was (see rejection_reason)
 
 
 @dataclass
@@ -58,18 +64,27 @@ class CallLog:
             passes=passes,
         )
 
+    def reject(self, error: Exception) -> None:
+        """The last reply was refused by validation: remember why, so re-asks can be explained."""
+        if self.calls:
+            self.calls[-1].rejected = rejection_reason(error)
+
+    def rejections(self) -> dict[str, int]:
+        """How many replies each pass had refused, and why ("claims: speaker: not a participant")."""
+        return dict(Counter(f"{call.stage or 'other'}: {call.rejected}" for call in self.calls if call.rejected))
+
     def mark_reasks(self, first: int) -> None:
         """The calls from index ``first`` on after the first one were re-asks of one question."""
         for call in self.calls[first + 1 :]:
             call.reask = True
 
-    def record(self, completion: ChatCompletion, *, wall: float) -> None:
-        """Account for one completion (a cached one costs no time but still counts as a call)."""
+    def record(self, completion: ChatCompletion, *, wall: float, cached: bool = False) -> None:
+        """Account for one completion (a cached one costs no wall time but still counts as a call)."""
         logger.debug("LLM reply: %s", completion.choices[0].message.content)
         usage = completion.usage
         timings = (completion.model_extra or {}).get("timings") or {}
         details = getattr(usage, "prompt_tokens_details", None)  # OpenAI's report of cached prompt tokens
-        cached = timings.get("cache_n", getattr(details, "cached_tokens", None))
+        cached_tokens = timings.get("cache_n", getattr(details, "cached_tokens", None))
         server_ms = None
         if "prompt_ms" in timings and "predicted_ms" in timings:
             server_ms = float(timings["prompt_ms"]) + float(timings["predicted_ms"])
@@ -78,8 +93,29 @@ class CallLog:
                 prompt_tokens=usage.prompt_tokens if usage else 0,
                 completion_tokens=usage.completion_tokens if usage else 0,
                 wall_seconds=wall,
-                server_seconds=None if server_ms is None or wall == 0.0 else server_ms / 1000,
-                cached_prompt_tokens=cached,
+                server_seconds=None if server_ms is None else server_ms / 1000,
+                cached_prompt_tokens=cached_tokens,
                 stage=self.stage,
+                cached=cached,
             )
         )
+
+
+# A refusal names the field and the rule, never the reply's own words, so that the same fault
+# counts once across replies: quoted values, dates and "not in it: ..." tails are elided.
+_VALUES = re.compile(r"'[^']*'|\"[^\"]*\"|“[^”]*”|\d{4}-\d{2}-\d{2}|(?<=not in it: ).*")
+
+
+def rejection_reason(error: Exception) -> str:
+    """Why a reply was refused, as "field: rule", short and the same for every reply that broke it."""
+    if isinstance(error, ValidationError):
+        first = error.errors()[0]
+        if first["type"] == "json_invalid":
+            return "not JSON"
+        where = ".".join(str(part) for part in first["loc"] if not isinstance(part, int)) or "reply"
+        message = first["msg"] if first["type"] in ("value_error", "assertion_error") else first["type"]
+        message = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        return f"{where}: {' '.join(_VALUES.sub('…', message).split())[:120]}"
+    if isinstance(error, json.JSONDecodeError):
+        return "not JSON"
+    return type(error).__name__

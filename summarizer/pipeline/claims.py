@@ -17,7 +17,7 @@ from summarizer.pipeline.budgets import ATTRIBUTION_TOKENS, MAX_QUOTES_PER_PART,
 from summarizer.pipeline.candidates import overlaps
 from summarizer.pipeline.choose import choose_sentences
 from summarizer.pipeline.plan import Part
-from summarizer.pipeline.salvage import Warnings, dedupe, in_any_language, json_object, within
+from summarizer.pipeline.salvage import Warnings, dedupe, flagged_unless_in, within
 from summarizer.pipeline.story import Span, Story
 from summarizer.replies import attribution_model
 from summarizer.schema import Claim
@@ -33,33 +33,34 @@ def find_claims(asker: Asker, story: Story, part: Part, names: list[str], covere
     owned = [(quote, span) for quote, span in story.quotes_of(part) if not overlaps(span, covered)]
     for quote, (start, end) in within(owned, MAX_QUOTES_PER_PART, warnings, "claims", "quotes"):
         passage = story.passage(start, end, PASSAGE_BEFORE, PASSAGE_AFTER)
-        question = Question("attribution", model, part, ATTRIBUTION_TOKENS, story.context.about(passage), {"names": names})
-        reply = _attribute(asker, question, warnings, "a quote", {"quote": quote})
+        question = Question("attribution", model, part, ATTRIBUTION_TOKENS, story.asking.about(passage), {"names": names})
+        reply = _attribute(asker, story, question, warnings, "a quote", {"quote": quote})
         if reply is None:
             continue
         claims.append(Claim(speaker=reply.speaker, statement=reply.statement, quote=quote, quote_span=(start, end)))  # type: ignore[attr-defined]
     offered = [s for s in story.without_quotes(story.sentences_of(part)) if not overlaps(s, covered)]
     for start, end in choose_sentences(asker, story, part, "reported", offered, warnings, "claims"):
         passage = story.passage(start, end, 0, 0)
-        question = Question("attribution", model, part, ATTRIBUTION_TOKENS, story.context.about(passage), {"names": names})
-        reply = _attribute(asker, question, warnings, "a reported statement", {"sentence": passage})
+        question = Question("attribution", model, part, ATTRIBUTION_TOKENS, story.asking.about(passage), {"names": names})
+        reply = _attribute(asker, story, question, warnings, "a reported statement", {"sentence": passage})
         if reply is None:
             continue
         claims.append(Claim(speaker=reply.speaker, statement=reply.statement, quote=None, quote_span=None))  # type: ignore[attr-defined]
     return dedupe(claims, claim_key, warnings, "claims")
 
 
-def _attribute(asker: Asker, question: Question, warnings: Warnings, what: str, item: dict[str, str]) -> BaseModel | None:
-    """The attribution; one that failed only on the briefing language is kept and flagged, any other dropped."""
+def _attribute(
+    asker: Asker, story: Story, question: Question, warnings: Warnings, what: str, item: dict[str, str]
+) -> BaseModel | None:
+    """The attribution, flagged if not in the briefing language; None (and a warning) if invalid.
+
+    A statement that only copies the article's words adds nothing to its quote: dropped."""
     reply = asker.ask(question)
-    if not isinstance(reply, ReplyFailed):
-        return reply
-    kept = in_any_language(json_object(reply.last_content), question.reply, question.context)
-    if kept is None:
+    if isinstance(reply, ReplyFailed):
         warnings.drop("claims", f"no valid attribution for {what}: {reply}", item)
-    else:
-        warnings.drop("claims", "statement not in the briefing language after the re-asks; kept as the model wrote it", kept)
-    return kept
+        return None
+    note = "statement not in the briefing language; kept as the model wrote it"
+    return flagged_unless_in(story.language, reply, question.context, warnings, "claims", note)
 
 
 def claim_key(claim: Claim) -> tuple[str, str]:

@@ -8,8 +8,6 @@ alias matches).
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from summarizer.llm import ReplyFailed
 from summarizer.names import name_key
 from summarizer.pipeline.ask import Asker, Question
@@ -23,7 +21,7 @@ from summarizer.pipeline.budgets import (
 )
 from summarizer.pipeline.candidates import DenialCandidate
 from summarizer.pipeline.plan import Part
-from summarizer.pipeline.salvage import Warnings, dedupe, json_object, validated, within
+from summarizer.pipeline.salvage import Warnings, dedupe, flagged_unless_in, json_object, validated, within
 from summarizer.pipeline.story import Story
 from summarizer.replies import AccusationReply, DeniersReply, resolution_model
 from summarizer.schema import UNNAMED_SOURCE, Denial, Participant
@@ -47,14 +45,16 @@ def find_denials(
             warnings.drop("denials", f"no valid reading of who denies: {deniers}", {"quote": sentence})
             continue
         question = Question(
-            "accusation", AccusationReply, part, DENIALS_TOKENS, story.context.about(passage),
+            "accusation", AccusationReply, part, DENIALS_TOKENS, story.asking.about(passage),
             {"previous": earlier, "sentence": sentence, "deniers": deniers.denied_by},
         )  # fmt: skip
         accusation = asker.ask(question)
         if not isinstance(accusation, AccusationReply):
-            accusation = _repaired(accusation, sentence, story, warnings)  # type: ignore[arg-type]
+            accusation = _repaired(accusation, sentence, question, warnings)  # type: ignore[arg-type]
             if accusation is None:
                 continue
+        note = "what is denied is not in the briefing language, or says that it is denied; kept as the model wrote it"
+        accusation = flagged_unless_in(story.language, accusation, question.context, warnings, "denials", note)
         accuser = resolve(asker, story, part, accusation.accuser, participants) if accusation.accuser else None
         quote, quote_span = candidate.quote if candidate.quote else (sentence, candidate.span)
         for name in deniers.denied_by:
@@ -97,19 +97,19 @@ def _one_per_reaction(story: Story, found: list[tuple[DenialCandidate, Denial]],
     return [denial for _candidate, denial in kept]
 
 
-def _repaired(failure: ReplyFailed, sentence: str, story: Story, warnings: Warnings) -> AccusationReply | None:
-    """The last accusation reply, kept with its accuser set to null or as written, and reported; else None.
+def _repaired(failure: ReplyFailed, sentence: str, question: Question, warnings: Warnings) -> AccusationReply | None:
+    """The last accusation reply, kept with its accuser set to null or its words as copied, and reported; else None.
 
     A denial whose deniers are known is worth keeping even when its accuser is not in the text or
-    its wording failed the briefing-language checks: the reader sees the warning.
+    what is denied copies the article's words: the reader sees the warning.
     """
     data = json_object(failure.last_content)
     anonymous = {**data, "accuser": None}
-    as_written = replace(story.context, language=None)
+    as_copied = question.context.about(None)  # no passage: the copy check is lifted
     for attempt, context, note in (
-        (anonymous, story.context, f"accuser {data.get('accuser')!r} not found in the text; set to null"),
-        (data, as_written, f"what is denied failed the checks after the re-asks; kept as the model wrote it: {failure}"),
-        (anonymous, as_written, f"what is denied failed the checks and its accuser is not in the text: {failure}"),
+        (anonymous, question.context, f"accuser {data.get('accuser')!r} not found in the text; set to null"),
+        (data, as_copied, f"what is denied copies the article's words after the re-asks; kept as the model wrote it: {failure}"),
+        (anonymous, as_copied, f"what is denied copies the article's words and its accuser is not in the text: {failure}"),
     ):
         kept = validated(attempt, AccusationReply, context)
         if kept is not None:

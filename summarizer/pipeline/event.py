@@ -12,7 +12,7 @@ from summarizer.llm import ReplyFailed
 from summarizer.pipeline.ask import Asker, Question
 from summarizer.pipeline.budgets import EVENT_TOKENS
 from summarizer.pipeline.plan import Part
-from summarizer.pipeline.salvage import Warnings, in_any_language, json_object, validated
+from summarizer.pipeline.salvage import Warnings, flagged_unless_in, json_object, validated
 from summarizer.pipeline.story import Story
 from summarizer.replies import EventReply
 from summarizer.schema import Event
@@ -23,31 +23,29 @@ MAX_TITLE_CHARS = 160  # as EventReply allows
 
 def describe_event(asker: Asker, story: Story, part: Part, later: list[str], warnings: Warnings) -> Event:
     """The event, repaired rather than lost when the model's reply stays invalid."""
-    reply = asker.ask(Question("event", EventReply, part, EVENT_TOKENS, story.context.about(None), {"later": later}))
+    question = Question("event", EventReply, part, EVENT_TOKENS, story.asking.about(None), {"later": later})
+    reply = asker.ask(question)
     if isinstance(reply, ReplyFailed):
         cut_off = reply.last_content is None  # a cut-off reply is not re-asked
-        return _repaired(reply, story, part, "" if cut_off else f" after {asker.max_reasks} re-asks", warnings)
-    return _event(reply)
+        reply = _repaired(reply, story, part, "" if cut_off else f" after {asker.max_reasks} re-asks", warnings)
+        if isinstance(reply, Event):
+            return reply
+    note = "title or summary not in the briefing language; kept as the model wrote it"
+    return _event(flagged_unless_in(story.language, reply, question.context, warnings, "event", note))
 
 
-def _repaired(failure: ReplyFailed, story: Story, part: Part, why: str, warnings: Warnings) -> Event:
-    """The cheapest repair that holds: without the date, then kept in another language, then a stand-in.
+def _repaired(failure: ReplyFailed, story: Story, part: Part, why: str, warnings: Warnings) -> EventReply | Event:
+    """The cheapest repair that holds: the reply without its date, else a stand-in event.
 
-    A date is dropped rather than guessed; text the model left in the article's language is still
-    the model's reading of the event, so it is kept and flagged; only a reply with nothing usable
-    is replaced by the article's own opening sentences.
+    A date is dropped rather than guessed; only a reply with nothing usable is replaced by the
+    article's own opening sentences.
     """
     data, reason = json_object(failure.last_content), " ".join(str(failure).split())
-    undated = {**data, "date": None}
-    reply = validated(undated, EventReply, story.context)
+    reply = validated({**data, "date": None}, EventReply, story.asking)
     if reply is not None:
         if data.get("date") is not None:
             warnings.drop("event", f"date {data['date']!r} is not stated in the article; set to null", None)
-        return _event(reply)
-    reply = in_any_language(undated, EventReply, story.context)
-    if reply is not None:
-        warnings.drop("event", f"title or summary not in the briefing language{why}; kept as the model wrote it: {reason}", data)
-        return _event(reply)
+        return reply
     lead = "title and summary are the article's opening sentences"
     warnings.drop("event", f"no valid event description{why}; {lead}: {reason}", data or None)
     return _stand_in(story, part)

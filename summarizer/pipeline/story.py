@@ -42,6 +42,12 @@ class Story:
     def text(self) -> str:
         return self.article.text
 
+    @property
+    def asking(self) -> ValidationContext:
+        """What replies in free text are checked against while asked: everything but the briefing
+        language, which is checked afterwards and flagged (see ``salvage.flagged_unless_in``)."""
+        return self.context.in_language(None)
+
     def sentences_of(self, part: Part) -> list[Span]:
         """The sentences ``part`` answers for (each sentence belongs to exactly one part)."""
         return [s for s in self.sentences if part.owns(s[0])]
