@@ -411,6 +411,18 @@ def test_reply_cut_off_at_max_tokens_is_an_extraction_error(fake_server):
     assert sleeps == []
 
 
+def test_reply_cut_off_is_cached_so_a_rerun_does_not_generate_it_again(fake_server, tmp_path):
+    fake_server.default = reply('{"status": "o', finish_reason="length")
+    cache = CompletionCache(tmp_path)
+    for _ in range(2):
+        llm, _ = make_llm(fake_server, cache=cache)
+        with pytest.raises(ExtractionError, match="cut off"):
+            extract(llm, max_tokens=37)
+
+    assert fake_server.calls == 1
+    assert llm.log.cache_hits == 1
+
+
 def test_reply_cut_off_during_a_reask_is_an_extraction_error(fake_server):
     fake_server.enqueue(reply_json({"status": "no"}), reply('{"status": "o', finish_reason="length"))
     llm, _ = make_llm(fake_server)

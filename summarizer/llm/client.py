@@ -187,7 +187,7 @@ class LLM:
             tries = f" after {attempts} attempts" if is_transient(exc) and attempts > 1 else ""
             secret = self.client.api_key
             raise BackendError(redact(f"{self.endpoint}: {describe(exc, secret)}{tries}", secret)) from None
-        if key is not None and self.cache is not None and completion.choices[0].finish_reason != "length":
+        if key is not None and self.cache is not None:  # a reply cut off too: the same request is cut off again
             self.cache.put(key, completion.model_dump(mode="json"))
         return completion
 
