@@ -7,11 +7,20 @@ gold files, shows progress, writes the run's JSON and Markdown and sets the exit
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from summarizer.cli.options import add_backend_options, options, settings
 from summarizer.errors import InputError
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from summarizer.llm.cache import CompletionCache
+
+PASS_NAMES = ("participants", "attribution", "event")  # summarizer.eval.passes.PASSES, named without importing it
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -25,6 +34,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--cases", metavar="PATTERNS",
         help="only the cases whose name matches one of these comma-separated globs, e.g. 'de-*,ru-*'",
+    )  # fmt: skip
+    parser.add_argument(
+        "--pass", dest="pass_name", choices=PASS_NAMES, metavar="NAME",
+        help=f"run one pass alone, fed from gold, and score what it decides ({', '.join(PASS_NAMES)})",
     )  # fmt: skip
     parser.add_argument("--out", default="evals/runs", help="folder for the run's JSON and Markdown (default evals/runs)")
     parser.add_argument("--no-cache", action="store_true", help="ask the model again instead of reusing cached replies")
@@ -57,7 +70,8 @@ def run(args: argparse.Namespace) -> int:
 
     err = Console(stderr=True)
     thresholds = parse_thresholds(args.min_f1)
-    baseline = load_run(args.baseline) if args.baseline else None
+    if args.pass_name and thresholds:
+        raise InputError("--min-f1 gates a whole-suite run; it does not apply to --pass")
     targets = [Path(t) for t in args.targets]
     for target in targets:
         if not target.exists():
@@ -73,6 +87,9 @@ def run(args: argparse.Namespace) -> int:
     progress = Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err
     )
+    if args.pass_name:
+        return _run_pass(args, paths, cache, progress, out)
+    baseline = load_run(args.baseline) if args.baseline else None
     with progress, Summarizer(settings=settings(args), options=options(args)) as summarizer:
         task = progress.add_task("starting", total=len(paths))
 
@@ -89,8 +106,7 @@ def run(args: argparse.Namespace) -> int:
             on_step=lambda case_id, step: progress.update(task, description=f"{case_id}: {step}"),
             on_done=done,
         )
-    stamp = result.started_at.strftime("%Y%m%dT%H%M%SZ")
-    name = f"{stamp}-{''.join(c if c.isalnum() or c in '.-' else '_' for c in result.model)}"
+    name = _run_name(result.started_at, result.model)
     write_atomically(out / f"{name}.json", run_json(result))
     write_atomically(out / f"{name}.md", markdown_report(result, baseline))
     console = Console()
@@ -112,3 +128,55 @@ def run(args: argparse.Namespace) -> int:
     for failure in failures:
         print(f"summarizer: quality gate: {failure}", file=sys.stderr)
     return 1 if failures else 0
+
+
+def _run_name(started_at: dt.datetime, model: str, pass_name: str | None = None) -> str:
+    """The run files' name: when, which model, and which pass if one ran alone."""
+    stamp = started_at.strftime("%Y%m%dT%H%M%SZ")
+    which = f"-pass-{pass_name}" if pass_name else ""
+    return f"{stamp}-{''.join(c if c.isalnum() or c in '.-' else '_' for c in model)}{which}"
+
+
+def _run_pass(args: argparse.Namespace, paths: list[Path], cache: CompletionCache | None, progress: Progress, out: Path) -> int:
+    """``eval --pass NAME``: one pass alone on every case, its figures, its run file and report."""
+    from rich.console import Console
+
+    from summarizer.eval.pass_report import baseline_lines, other_figures, pass_markdown, terminal_table
+    from summarizer.eval.passrun import run_pass
+    from summarizer.eval.runfile import PassCaseRun, load_pass_run, pass_run_json
+    from summarizer.files import write_atomically
+    from summarizer.pipeline import Summarizer
+
+    baseline = load_pass_run(args.baseline, args.pass_name) if args.baseline else None
+    with progress, Summarizer(settings=settings(args), options=options(args)) as summarizer:
+        task = progress.add_task("starting", total=len(paths))
+
+        def done(case: PassCaseRun) -> None:
+            progress.advance(task)
+            outcome = f"error: {case.error}" if case.error else f"{case.usage.llm_calls} LLM calls, {case.usage.reasks} re-asks"
+            progress.console.print(f"{case.case_id}: {case.seconds:.0f} s, {outcome}", markup=False, highlight=False)
+
+        result = run_pass(
+            args.pass_name,
+            paths,
+            summarizer,
+            cache=cache,
+            on_step=lambda case_id, step: progress.update(task, description=f"{case_id}: {args.pass_name}: {step}"),
+            on_done=done,
+        )
+    name = _run_name(result.started_at, result.model, args.pass_name)
+    write_atomically(out / f"{name}.json", pass_run_json(result))
+    write_atomically(out / f"{name}.md", pass_markdown(result, baseline))
+    console = Console()
+    console.print(terminal_table(result))
+    for line in other_figures(result):
+        console.print(line, markup=False, highlight=False)
+    if baseline is not None:
+        for line in baseline_lines(result, baseline):
+            console.print(("[red]" if "worse" in line else "") + line, markup="worse" in line, highlight=False)
+    err = Console(stderr=True)
+    for case in result.cases:
+        if case.error:
+            err.print(f"case {case.case_id}: {case.error}", style="yellow", markup=False, highlight=False)
+    err.print(f"wrote {out / name}.json and .md", style="dim")
+    return 0

@@ -1,4 +1,4 @@
-"""An evaluation run as it is recorded, and the one place it is written to and read from JSON.
+"""An evaluation run as it is recorded (a whole suite, or one pass alone), and the one place it is written to and read from JSON.
 
 A run file (``evals/runs/*.json``) is read back as a ``--baseline`` long after it was written,
 so the objects here are the file's format: fields are added with defaults, never renamed.
@@ -102,6 +102,8 @@ def load_run(path: str | Path) -> EvalRun:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise InputError(f"{path}: cannot read an eval run ({exc})") from None
+    if isinstance(data, dict) and data.get("kind") == "pass":
+        raise InputError(f"{path}: a run of --pass {data.get('pass')}, not of the whole suite; use a whole-suite run")
     try:
         return EvalRun.model_validate(data)
     except ValidationError as exc:
@@ -109,3 +111,60 @@ def load_run(path: str | Path) -> EvalRun:
         where = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in first["loc"]).lstrip(".")
         problem = f"{where}: {first['msg']}" if where else first["msg"]
         raise InputError(f"{path}: not an eval run written by summarizer eval ({problem})") from None
+
+
+class PassCaseRun(_Record):
+    """One case's outcome for one pass: what it found and cost, or the error that stopped it."""
+
+    case_id: str = Field(alias="id")
+    gold_path: str = Field(alias="gold")
+    language: str | None = None
+    seconds: float = 0.0
+    error: str | None = None
+    usage: Usage = Field(default_factory=Usage)
+    cache_hits: int = 0
+    refused: dict[str, int] = Field(default_factory=dict)
+    counts: dict[str, float] = Field(default_factory=dict)
+    figures: dict[str, float | None] = Field(default_factory=dict)
+    details: list[str] = Field(default_factory=list)
+
+
+class PassRun(_Record):
+    """One pass run alone over a suite: settings, totals, the pooled figures and every case."""
+
+    format: Literal[1] = 1
+    kind: Literal["pass"] = "pass"
+    pass_name: str = Field(alias="pass")
+    started_at: dt.datetime
+    model: str
+    backend: str
+    endpoint: str
+    prompt: PromptRef
+    seconds: float
+    totals: RunTotals
+    figures: dict[str, float | None]  # from the counts of every case without an error, summed
+    cases: list[PassCaseRun]
+
+
+def pass_run_json(run: PassRun) -> str:
+    """The run file's text."""
+    return json.dumps(run.model_dump(mode="json", by_alias=True), indent=1, ensure_ascii=False) + "\n"
+
+
+def load_pass_run(path: str | Path, pass_name: str) -> PassRun:
+    """A pass run file read back as a baseline for ``pass_name``; a one-line ``InputError`` otherwise."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{path}: cannot read an eval run ({exc})") from None
+    if not isinstance(data, dict) or data.get("kind") != "pass":
+        raise InputError(f"{path}: not a pass-level run (written by summarizer eval --pass); use a run of --pass {pass_name}")
+    try:
+        run = PassRun.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise InputError(f"{path}: not a pass-level run written by summarizer eval --pass ({where}: {first['msg']})") from None
+    if run.pass_name != pass_name:
+        raise InputError(f"{path}: a run of --pass {run.pass_name}, not of --pass {pass_name}")
+    return run

@@ -31,13 +31,10 @@ def find_claims(asker: Asker, story: Story, part: Part, names: list[str], covere
     model = attribution_model(names)
     claims: list[Claim] = []
     owned = [(quote, span) for quote, span in story.quotes_of(part) if not overlaps(span, covered)]
-    for quote, (start, end) in within(owned, MAX_QUOTES_PER_PART, warnings, "claims", "quotes"):
-        passage = story.passage(start, end, PASSAGE_BEFORE, PASSAGE_AFTER)
-        question = Question("attribution", model, part, ATTRIBUTION_TOKENS, story.asking.about(passage), {"names": names})
-        reply = _attribute(asker, story, question, warnings, "a quote", {"quote": quote})
-        if reply is None:
-            continue
-        claims.append(Claim(speaker=reply.speaker, statement=reply.statement, quote=quote, quote_span=(start, end)))  # type: ignore[attr-defined]
+    for quote, span in within(owned, MAX_QUOTES_PER_PART, warnings, "claims", "quotes"):
+        claim = attribute_quote(asker, story, part, names, quote, span, warnings)
+        if claim is not None:
+            claims.append(claim)
     offered = [s for s in story.without_quotes(story.sentences_of(part)) if not overlaps(s, covered)]
     for start, end in choose_sentences(asker, story, part, "reported", offered, warnings, "claims"):
         passage = story.passage(start, end, 0, 0)
@@ -47,6 +44,24 @@ def find_claims(asker: Asker, story: Story, part: Part, names: list[str], covere
             continue
         claims.append(Claim(speaker=reply.speaker, statement=reply.statement, quote=None, quote_span=None))  # type: ignore[attr-defined]
     return dedupe(claims, claim_key, warnings, "claims")
+
+
+def attribute_quote(
+    asker: Asker, story: Story, part: Part, names: list[str], quote: str, span: Span, warnings: Warnings
+) -> Claim | None:
+    """The claim of one direct quote: who says it (one of ``names``) and what it states.
+
+    The pass-level evaluation asks through here too, so that it judges exactly what a briefing asks.
+    """
+    start, end = span
+    passage = story.passage(start, end, PASSAGE_BEFORE, PASSAGE_AFTER)
+    question = Question(
+        "attribution", attribution_model(names), part, ATTRIBUTION_TOKENS, story.asking.about(passage), {"names": names}
+    )
+    reply = _attribute(asker, story, question, warnings, "a quote", {"quote": quote})
+    if reply is None:
+        return None
+    return Claim(speaker=reply.speaker, statement=reply.statement, quote=quote, quote_span=span)  # type: ignore[attr-defined]
 
 
 def _attribute(

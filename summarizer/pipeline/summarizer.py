@@ -10,7 +10,7 @@ from summarizer.ingest import Article, article_from_text
 from summarizer.llm import LLM
 from summarizer.llm.cache import CompletionCache
 from summarizer.pipeline.ask import Asker, LLMAsker
-from summarizer.pipeline.plan import TokenLimits, part_budget, plan_parts
+from summarizer.pipeline.plan import Part, TokenLimits, part_budget, plan_parts
 from summarizer.pipeline.run import Options, build_briefing
 from summarizer.pipeline.story import Story
 from summarizer.prompts import PromptSet, default_prompts, language_name
@@ -48,9 +48,7 @@ class Summarizer:
     def __enter__(self) -> Summarizer:
         return self
 
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self.close()
 
     def new_llm(self, *, cache: CompletionCache | None = None) -> LLM:
@@ -79,16 +77,30 @@ class Summarizer:
         """
         article = article_from_text(article) if isinstance(article, str) else article
         language = language or self.language
-        asker = LLMAsker(llm or self.new_llm(), self.prompts, article.text, language, progress)
-        limits = TokenLimits(self.provider.context_tokens, self.provider.count_tokens)
+        asker = self.asker(article, language=language, llm=llm, progress=progress)
         try:
             return summarize_with(asker, article, language=language, prompts=self.prompts, options=self.options,
-                                  limits=limits, backend=self.provider.kind)  # fmt: skip
+                                  limits=self.limits(), backend=self.provider.kind)  # fmt: skip
         except BackendError as exc:
             explained = self.provider.explain(exc)
             if explained is exc:
                 raise
             raise explained from exc
+
+    def asker(
+        self,
+        article: Article,
+        *,
+        language: str | None = None,
+        llm: LLM | None = None,
+        progress: Callable[[str], None] | None = None,
+    ) -> LLMAsker:
+        """What asks this provider's model the passes' questions about ``article``; also for running one pass alone."""
+        return LLMAsker(llm or self.new_llm(), self.prompts, article.text, language or self.language, progress)
+
+    def limits(self) -> TokenLimits:
+        """The model's context and its token counter: what splits a long article into parts."""
+        return TokenLimits(self.provider.context_tokens, self.provider.count_tokens)
 
 
 def summarize_with(
@@ -103,12 +115,27 @@ def summarize_with(
 ) -> Briefing:
     """The briefing of ``article`` from whatever answers the questions (a model, or a scripted stand-in)."""
     prompts = prompts or default_prompts()
+    story, parts = prepare(article, language=language, prompts=prompts, options=options, limits=limits)
+    return build_briefing(article, story, parts, asker, prompts=prompts, backend=backend)
+
+
+def prepare(
+    article: Article,
+    *,
+    language: str = "en",
+    prompts: PromptSet | None = None,
+    options: Options | None = None,
+    limits: TokenLimits | None = None,
+) -> tuple[Story, list[Part]]:
+    """What every pass shares about ``article`` (its sentences and quotes) and the parts it is asked in.
+
+    A pass run alone (``summarizer eval --pass``) starts here too, so it sees the same parts as a briefing.
+    """
+    prompts = prompts or default_prompts()
     options = options or Options()
     limits = limits or TokenLimits()
-    story = Story.of(article, language)
     budget = part_budget(limits, prompts.system(language=language), options.chunk_tokens)
-    parts = plan_parts(article.text, budget, limits, source=article.source)
-    return build_briefing(article, story, parts, asker, prompts=prompts, backend=backend)
+    return Story.of(article, language), plan_parts(article.text, budget, limits, source=article.source)
 
 
 def summarize(text: str | Article, *, language: str = "en", settings: Settings | None = None) -> Briefing:

@@ -1,0 +1,148 @@
+"""Pass-level evaluation: one pass alone, fed from gold, scored on what it decides.
+
+The scoring logic runs on the scripted stand-in at the ask seam (``seed_script.py``, a lookup
+table for the seed, not a model result); ``eval --pass`` end to end runs over the fake OpenAI
+server, so the run file, the cache, the baseline and the terminal table are checked exactly.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import seed_script
+from fakemodel import FakeModel
+from fakeserver import FakeServer, respond
+
+from summarizer.cli import main
+from summarizer.eval.gold import load_case
+from summarizer.eval.passes import attribution_pass, event_pass, figures_of, participants_pass
+from summarizer.pipeline.summarizer import prepare
+from summarizer.testing import ScriptedModel
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_GOLD = ROOT / "evals" / "gold" / "seed-putin-pyongyang.yaml"
+
+
+def seed_case():
+    gold = load_case(SEED_GOLD, ROOT / "evals")
+    story, parts = prepare(gold.loaded_article)
+    return gold, story, parts
+
+
+def test_participants_pass_counts_per_kind_and_lists_what_gold_does_not_have() -> None:
+    gold, story, parts = seed_case()
+    people = [*seed_script.PEOPLE, {"name": "Marco Rossi", "role": "reporter", "aliases": []}]
+    listed = {**seed_script.PARTICIPANTS, "people": people}
+    model = ScriptedModel({"participants": lambda q: {q.variables["kind"]: listed[q.variables["kind"]]}})
+    outcome = participants_pass(model, story, parts, gold)
+
+    assert {q.name for q in model.questions} == {"participants"}  # no other pass runs
+    assert (outcome.counts["tp"], outcome.counts["fp"], outcome.counts["fn"]) == (5, 1, 0)
+    assert outcome.counts["person fp"] == 1 and outcome.counts["country tp"] == 3
+    assert "not in gold: Marco Rossi (person, reporter)" in outcome.details
+    figures = figures_of("participants", outcome.counts)
+    assert figures["recall"] == 1.0 and figures["precision"] == pytest.approx(5 / 6)
+    assert figures["country F1"] == 1.0 and figures["organization F1"] is None  # no organization on either side
+
+
+def test_attribution_pass_asks_each_gold_quote_among_the_gold_names() -> None:
+    gold, story, parts = seed_case()
+    model = ScriptedModel({"attribution": lambda q: {"speaker": "Vladimir Putin", "statement": "He speaks about relations."}})
+    outcome = attribution_pass(model, story, parts, gold)
+
+    quoted = [c for c in gold.claims if c.quote]
+    assert [q.name for q in model.questions] == ["attribution"] * len(quoted)
+    offered = seed_script.choices(model.questions[0].reply, "speaker")
+    assert offered == [*(p.name for p in gold.participants), "unnamed source"]
+    assert "[[" + quoted[0].quote in model.questions[0].passage
+    putin = sum(c.speaker == "Vladimir Putin" for c in quoted)
+    assert outcome.counts["speaker right"] == putin and outcome.counts["quotes"] == len(quoted)
+    figures = figures_of("attribution", outcome.counts)
+    assert figures["speaker right"] == pytest.approx(putin / len(quoted))
+    assert figures["in language"] == 1.0 and 0.0 < figures["statement similarity"] < 1.0
+    assert any(line.startswith("speaker 'Vladimir Putin', gold 'Kim Jong-un'") for line in outcome.details)
+
+
+def test_attribution_pass_counts_a_statement_left_in_the_article_language() -> None:
+    gold, story, parts = seed_case()
+    italian = "Le relazioni tra i due paesi entrano in un periodo di grande prosperità e di cooperazione."
+    model = ScriptedModel({"attribution": {"speaker": "Kim Jong-un", "statement": italian}})
+    figures = figures_of("attribution", attribution_pass(model, story, parts, gold).counts)
+    assert figures["in language"] == 0.0 and figures["answered"] == 1.0
+
+
+def test_event_pass_scores_date_place_and_title() -> None:
+    gold, story, parts = seed_case()
+    model = ScriptedModel(seed_script.SCRIPT)
+    outcome = event_pass(model, story, parts, gold)
+    assert [q.name for q in model.questions] == ["event"]
+    figures = figures_of("event", outcome.counts)
+    assert figures["date"] == 1.0 and figures["place"] == 1.0 and figures["title sim"] > 0.5
+
+
+# --- the command -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def server(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    monkeypatch.setenv("SUMMARIZER_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    with FakeServer(default=respond(FakeModel())) as fake:
+        yield fake
+
+
+def run_eval(server: FakeServer, *args: str) -> int:
+    return main(["eval", *args, "--base-url", server.base_url, "--model", "fake"])
+
+
+def the_run(out: Path) -> dict:
+    (path,) = sorted(out.glob("*.json"))
+    return json.loads(path.read_text())
+
+
+def test_eval_pass_writes_its_run_and_a_rerun_asks_nothing(
+    server: FakeServer, suite: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    assert run_eval(server, str(suite), "--pass", "attribution", "--out", str(tmp_path / "a")) == 0
+    quoted = sum(1 for c in load_case(SEED_GOLD, ROOT / "evals").claims if c.quote)
+    assert server.calls == quoted  # the attribution questions and nothing else
+    run = the_run(tmp_path / "a")
+    assert run["kind"] == "pass" and run["pass"] == "attribution"
+    (case,) = run["cases"]
+    assert case["usage"]["llm_calls"] == quoted and case["counts"]["quotes"] == quoted
+    assert set(run["figures"]) == {"speaker right", "statement similarity", "in language", "answered"}
+    assert next((tmp_path / "a").glob("*-pass-attribution.md")).read_text().startswith("# Pass-level evaluation: attribution")
+    shown = capsys.readouterr()
+    assert max(len(line) for line in shown.out.splitlines()) <= 80
+    assert f"{run['figures']['speaker right']:.2f}" in next(line for line in shown.out.splitlines() if "suite" in line).split()
+    assert "seed-putin-pyongyang: " in shown.err
+
+    baseline = next((tmp_path / "a").glob("*.json"))
+    assert run_eval(server, str(suite), "--pass", "attribution", "--out", str(tmp_path / "b"), "--baseline", str(baseline)) == 0
+    assert server.calls == quoted  # every answer from the cache
+    assert "speaker right: " in capsys.readouterr().out and "(+0.000)" in next((tmp_path / "b").glob("*.md")).read_text()
+
+
+def test_eval_pass_participants_asks_only_the_participants_questions(server: FakeServer, suite: Path, tmp_path: Path) -> None:
+    assert run_eval(server, str(suite), "--pass", "participants", "--out", str(tmp_path / "a")) == 0
+    assert server.calls == 4  # one question per kind
+    run = the_run(tmp_path / "a")
+    assert run["figures"]["recall"] == 1.0  # the fake lists the seed's five required participants
+    assert run["figures"]["person F1"] == 1.0 and run["figures"]["country F1"] == 1.0
+
+
+def test_a_baseline_of_another_kind_or_pass_is_one_line(
+    server: FakeServer, suite: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run_eval(server, str(suite), "--pass", "event", "--out", str(tmp_path / "a")) == 0
+    event_run = next((tmp_path / "a").glob("*.json"))
+    capsys.readouterr()
+    assert run_eval(server, str(suite), "--pass", "participants", "--baseline", str(event_run)) == 2
+    assert "a run of --pass event, not of --pass participants" in capsys.readouterr().err
+    assert run_eval(server, str(suite), "--baseline", str(event_run), "--out", str(tmp_path / "b")) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "a run of --pass event, not of the whole suite" in err
+    assert run_eval(server, str(suite), "--pass", "event", "--min-f1", "all=0.5") == 2
