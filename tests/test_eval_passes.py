@@ -61,7 +61,7 @@ def test_attribution_pass_asks_each_gold_quote_among_the_gold_names() -> None:
     assert outcome.counts["speaker right"] == putin and outcome.counts["quotes"] == len(quoted)
     figures = figures_of("attribution", outcome.counts)
     assert figures["speaker right"] == pytest.approx(putin / len(quoted))
-    assert figures["in language"] == 1.0 and 0.0 < figures["statement similarity"] < 1.0
+    assert figures["in language"] == 1.0 and 0.0 < figures["similarity"] < 1.0
     assert any(line.startswith("speaker 'Vladimir Putin', gold 'Kim Jong-un'") for line in outcome.details)
 
 
@@ -113,11 +113,13 @@ def test_eval_pass_writes_its_run_and_a_rerun_asks_nothing(
     assert run["kind"] == "pass" and run["pass"] == "attribution"
     (case,) = run["cases"]
     assert case["usage"]["llm_calls"] == quoted and case["counts"]["quotes"] == quoted
-    assert set(run["figures"]) == {"speaker right", "statement similarity", "in language", "answered"}
+    assert set(run["figures"]) == {"speaker right", "similarity", "in language", "answered"}
     assert next((tmp_path / "a").glob("*-pass-attribution.md")).read_text().startswith("# Pass-level evaluation: attribution")
     shown = capsys.readouterr()
     assert max(len(line) for line in shown.out.splitlines()) <= 80
-    assert f"{run['figures']['speaker right']:.2f}" in next(line for line in shown.out.splitlines() if "suite" in line).split()
+    suite_row = next(line for line in shown.out.splitlines() if line.strip().startswith("suite")).split()
+    assert all(f"{value:.2f}" in suite_row for value in run["figures"].values())  # whole figures, not cut
+    assert "…" not in shown.out  # no header cut short either
     assert "seed-putin-pyongyang: " in shown.err
 
     baseline = next((tmp_path / "a").glob("*.json"))

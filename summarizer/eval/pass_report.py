@@ -55,7 +55,7 @@ def terminal_table(run: PassRun) -> Table:
     for index, name in enumerate(shown, 1):
         if name == "tokens":
             continue
-        table.add_column(name, justify="right", min_width=max(len(row[index]) for row in rows))
+        table.add_column(name, justify="right", overflow="fold", min_width=max(len(row[index]) for row in rows))
     keep = [i for i, name in enumerate(["case", *shown]) if name != "tokens"]
     for row in rows[:-1]:
         table.add_row(*[row[i] for i in keep])

@@ -158,7 +158,7 @@ def attribution_figures(counts: dict[str, float]) -> dict[str, float | None]:
     answered = asked - counts.get("no reply", 0)
     return {
         "speaker right": _share(counts.get("speaker right", 0), asked),
-        "statement similarity": _share(counts.get("similarity", 0), answered),
+        "similarity": _share(counts.get("similarity", 0), answered),
         "in language": _share(counts.get("in language", 0), answered),
         "answered": _share(answered, asked),
     }
