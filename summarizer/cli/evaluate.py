@@ -16,8 +16,9 @@ from summarizer.cli.options import add_backend_options, options, settings
 from summarizer.errors import InputError
 
 if TYPE_CHECKING:
-    from rich.progress import Progress
+    from rich.progress import Progress, TaskID
 
+    from summarizer.eval.runfile import CaseRun, PassCaseRun
     from summarizer.llm.cache import CompletionCache
 
 PASS_NAMES = ("participants", "attribution", "event")  # summarizer.eval.passes.PASSES, named without importing it
@@ -62,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
         refusal_totals,
         rich_table,
     )
-    from summarizer.eval.runfile import CaseRun, load_run, run_json
+    from summarizer.eval.runfile import load_run, run_json
     from summarizer.eval.runner import run_suite
     from summarizer.files import cache_dir, check_writable, write_atomically
     from summarizer.llm.cache import CompletionCache
@@ -92,19 +93,13 @@ def run(args: argparse.Namespace) -> int:
     baseline = load_run(args.baseline) if args.baseline else None
     with progress, Summarizer(settings=settings(args), options=options(args)) as summarizer:
         task = progress.add_task("starting", total=len(paths))
-
-        def done(case: CaseRun) -> None:
-            progress.advance(task)
-            outcome = f"error: {case.error}" if case.error else f"{case.usage.llm_calls} LLM calls, {case.usage.reasks} re-asks"
-            progress.console.print(f"{case.case_id}: {case.seconds:.0f} s, {outcome}", markup=False, highlight=False)
-
         result = run_suite(
             paths,
             summarizer,
             cache=cache,
             on_case=lambda case_id: progress.update(task, description=case_id),
             on_step=lambda case_id, step: progress.update(task, description=f"{case_id}: {step}"),
-            on_done=done,
+            on_done=lambda case: _case_done(progress, task, case),
         )
     name = _run_name(result.started_at, result.model)
     write_atomically(out / f"{name}.json", run_json(result))
@@ -130,6 +125,13 @@ def run(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+def _case_done(progress: Progress, task: TaskID, case: CaseRun | PassCaseRun) -> None:
+    """A finished case: the bar moves on and the case's time, calls and re-asks (or its error) are printed."""
+    progress.advance(task)
+    outcome = f"error: {case.error}" if case.error else f"{case.usage.llm_calls} LLM calls, {case.usage.reasks} re-asks"
+    progress.console.print(f"{case.case_id}: {case.seconds:.0f} s, {outcome}", markup=False, highlight=False)
+
+
 def _run_name(started_at: dt.datetime, model: str, pass_name: str | None = None) -> str:
     """The run files' name: when, which model, and which pass if one ran alone."""
     stamp = started_at.strftime("%Y%m%dT%H%M%SZ")
@@ -143,26 +145,20 @@ def _run_pass(args: argparse.Namespace, paths: list[Path], cache: CompletionCach
 
     from summarizer.eval.pass_report import baseline_lines, other_figures, pass_markdown, terminal_table
     from summarizer.eval.passrun import run_pass
-    from summarizer.eval.runfile import PassCaseRun, load_pass_run, pass_run_json
+    from summarizer.eval.runfile import load_pass_run, pass_run_json
     from summarizer.files import write_atomically
     from summarizer.pipeline import Summarizer
 
     baseline = load_pass_run(args.baseline, args.pass_name) if args.baseline else None
     with progress, Summarizer(settings=settings(args), options=options(args)) as summarizer:
         task = progress.add_task("starting", total=len(paths))
-
-        def done(case: PassCaseRun) -> None:
-            progress.advance(task)
-            outcome = f"error: {case.error}" if case.error else f"{case.usage.llm_calls} LLM calls, {case.usage.reasks} re-asks"
-            progress.console.print(f"{case.case_id}: {case.seconds:.0f} s, {outcome}", markup=False, highlight=False)
-
         result = run_pass(
             args.pass_name,
             paths,
             summarizer,
             cache=cache,
             on_step=lambda case_id, step: progress.update(task, description=f"{case_id}: {args.pass_name}: {step}"),
-            on_done=done,
+            on_done=lambda case: _case_done(progress, task, case),
         )
     name = _run_name(result.started_at, result.model, args.pass_name)
     write_atomically(out / f"{name}.json", pass_run_json(result))

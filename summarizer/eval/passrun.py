@@ -56,16 +56,7 @@ def run_pass(
         endpoint=provider.endpoint,
         prompt=summarizer.prompts.ref,
         seconds=time.perf_counter() - started,
-        totals=RunTotals(
-            cases=len(cases),
-            schema_valid=sum(c.error is None for c in cases),
-            errors=sum(c.error is not None for c in cases),
-            prompt_tokens=sum(c.usage.prompt_tokens for c in cases),
-            completion_tokens=sum(c.usage.completion_tokens for c in cases),
-            llm_calls=sum(c.usage.llm_calls for c in cases),
-            reasks=sum(c.usage.reasks for c in cases),
-            cache_hits=sum(c.cache_hits for c in cases),
-        ),
+        totals=RunTotals.of(cases),
         figures=figures_of(pass_name, dict(counts)),
         cases=cases,
     )

@@ -59,10 +59,10 @@ class RunTotals(BaseModel):
     cache_hits: int
 
     @classmethod
-    def of(cls, cases: Sequence[CaseRun]) -> RunTotals:
+    def of(cls, cases: Sequence[CaseRun] | Sequence[PassCaseRun]) -> RunTotals:
         return cls(
             cases=len(cases),
-            schema_valid=sum(c.schema_valid for c in cases),
+            schema_valid=sum(c.schema_valid if isinstance(c, CaseRun) else c.error is None for c in cases),
             errors=sum(c.error is not None for c in cases),
             prompt_tokens=sum(c.usage.prompt_tokens for c in cases),
             completion_tokens=sum(c.usage.completion_tokens for c in cases),
@@ -114,7 +114,10 @@ def load_run(path: str | Path) -> EvalRun:
 
 
 class PassCaseRun(_Record):
-    """One case's outcome for one pass: what it found and cost, or the error that stopped it."""
+    """One case's outcome for one pass run alone: what it found and cost, or the error that stopped it.
+
+    The fields before ``counts`` mean what :class:`CaseRun`'s of the same name mean.
+    """
 
     case_id: str = Field(alias="id")
     gold_path: str = Field(alias="gold")
