@@ -18,6 +18,7 @@ from fakeserver import FakeServer, respond
 from summarizer.cli import main
 from summarizer.eval.gold import load_case
 from summarizer.eval.passes import attribution_pass, event_pass, figures_of, participants_pass
+from summarizer.pipeline import Options
 from summarizer.pipeline.summarizer import prepare
 from summarizer.testing import ScriptedModel
 
@@ -80,6 +81,17 @@ def test_event_pass_scores_date_place_and_title() -> None:
     assert [q.name for q in model.questions] == ["event"]
     figures = figures_of("event", outcome.counts)
     assert figures["date"] == 1.0 and figures["place"] == 1.0 and figures["title sim"] > 0.5
+
+
+def test_event_pass_on_a_split_article_is_told_the_gold_statements_of_later_parts() -> None:
+    gold = load_case(SEED_GOLD, ROOT / "evals")
+    story, parts = prepare(gold.loaded_article, options=Options(chunk_tokens=250))
+    assert len(parts) > 1
+    model = ScriptedModel(seed_script.SCRIPT)
+    event_pass(model, story, parts, gold)
+    (question,) = model.questions
+    later = [c for c in gold.claims if c.quote and not parts[0].owns(story.text.find(c.quote))]
+    assert later and question.variables["later"] == [f"{c.speaker}: {c.statement}" for c in later]
 
 
 # --- the command -------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from summarizer.errors import ExtractionError
 from summarizer.eval.aggregation import prf
-from summarizer.eval.gold import GoldCase, names_of
+from summarizer.eval.gold import GoldCase, GoldClaim, names_of
 from summarizer.eval.matching import Speakers, location_correct, match, participant_pair
 from summarizer.eval.similarity import text_similarity
 from summarizer.grounding import QuoteLocator
@@ -90,9 +90,9 @@ def attribution_pass(asker: Asker, story: Story, parts: list[Part], gold: GoldCa
     counts = dict.fromkeys(("quotes", "not found", "no reply", "speaker right", "similarity", "in language"), 0.0)
     details: list[str] = []
     for claim in gold.claims:
-        span = locator.locate(claim.quote) if claim.quote else None
         if claim.quote is None:
             continue
+        span = locator.locate(claim.quote)
         counts["quotes"] += 1
         if span is None:
             counts["not found"] += 1
@@ -124,7 +124,7 @@ def event_pass(asker: Asker, story: Story, parts: list[Part], gold: GoldCase) ->
         for item in [*gold.claims, *gold.denials]:
             span = locator.locate(item.quote) if item.quote else None
             if span is not None and not parts[0].owns(span[0]):
-                said = item.statement if hasattr(item, "statement") else f"denies: {item.denied}"  # type: ignore[attr-defined]
+                said = item.statement if isinstance(item, GoldClaim) else f"denies: {item.denied}"
                 later.append(f"{names_of(item.speaker)[0]}: {said}")
     event = describe_event(asker, story, parts[0], later, Warnings())
     counts = {
