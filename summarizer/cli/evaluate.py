@@ -145,7 +145,7 @@ def _run_pass(args: argparse.Namespace, paths: list[Path], cache: CompletionCach
 
     from summarizer.eval.pass_report import baseline_lines, other_figures, pass_markdown, terminal_table
     from summarizer.eval.passrun import run_pass
-    from summarizer.eval.runfile import load_pass_run, pass_run_json
+    from summarizer.eval.runfile import load_pass_run, run_json
     from summarizer.files import write_atomically
     from summarizer.pipeline import Summarizer
 
@@ -161,7 +161,7 @@ def _run_pass(args: argparse.Namespace, paths: list[Path], cache: CompletionCach
             on_done=lambda case: _case_done(progress, task, case),
         )
     name = _run_name(result.started_at, result.model, args.pass_name)
-    write_atomically(out / f"{name}.json", pass_run_json(result))
+    write_atomically(out / f"{name}.json", run_json(result))
     write_atomically(out / f"{name}.md", pass_markdown(result, baseline))
     console = Console()
     console.print(terminal_table(result))

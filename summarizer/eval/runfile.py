@@ -91,17 +91,14 @@ class EvalRun(_Record):
         return started_at.isoformat()
 
 
-def run_json(run: EvalRun) -> str:
+def run_json(run: EvalRun | PassRun) -> str:
     """The run file's text."""
     return json.dumps(run.model_dump(mode="json", by_alias=True), indent=1, ensure_ascii=False) + "\n"
 
 
 def load_run(path: str | Path) -> EvalRun:
     """A run file read back, e.g. as a ``--baseline``; a one-line ``InputError`` if it is not one."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise InputError(f"{path}: cannot read an eval run ({exc})") from None
+    data = _read(path)
     if isinstance(data, dict) and data.get("kind") == "pass":
         raise InputError(f"{path}: a run of --pass {data.get('pass')}, not of the whole suite; use a whole-suite run")
     try:
@@ -149,17 +146,9 @@ class PassRun(_Record):
     cases: list[PassCaseRun]
 
 
-def pass_run_json(run: PassRun) -> str:
-    """The run file's text."""
-    return json.dumps(run.model_dump(mode="json", by_alias=True), indent=1, ensure_ascii=False) + "\n"
-
-
 def load_pass_run(path: str | Path, pass_name: str) -> PassRun:
     """A pass run file read back as a baseline for ``pass_name``; a one-line ``InputError`` otherwise."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise InputError(f"{path}: cannot read an eval run ({exc})") from None
+    data = _read(path)
     if not isinstance(data, dict) or data.get("kind") != "pass":
         raise InputError(f"{path}: not a pass-level run (written by summarizer eval --pass); use a run of --pass {pass_name}")
     try:
@@ -171,3 +160,11 @@ def load_pass_run(path: str | Path, pass_name: str) -> PassRun:
     if run.pass_name != pass_name:
         raise InputError(f"{path}: a run of --pass {run.pass_name}, not of --pass {pass_name}")
     return run
+
+
+def _read(path: str | Path) -> object:
+    """A run file's JSON; a one-line ``InputError`` when it cannot be read."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{path}: cannot read an eval run ({exc})") from None
