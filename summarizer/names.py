@@ -46,3 +46,20 @@ def names_match(a: str, b: str) -> bool:
     """Whether two names denote the same entity under the name rules (empty keys never match)."""
     key = name_key(a)
     return bool(key) and key == name_key(b)
+
+
+# Alphabets that separate words with spaces (Latin, Greek, Cyrillic): a name written in one is a
+# whole word; a name in a script without spaces (Chinese, Japanese) is matched wherever it occurs.
+_SPACED_SCRIPT: Final = re.compile(r"[A-Za-z\u00C0-\u024F\u0370-\u03FF\u0400-\u052F]")
+
+
+def written_pattern(form: str, *, endings: int = 0) -> str:
+    """A regular expression for ``form`` as the article writes it: a whole word ("Vlad" is not in
+    "Vladimir"), or anywhere in scripts written without spaces ("王毅" in "外交部长王毅表示").
+
+    ``endings``: letters a name of four or more letters may take as an inflection (Putins, Путина).
+    """
+    if not _SPACED_SCRIPT.search(form):
+        return re.escape(form)
+    ending = rf"\w{{0,{endings}}}" if endings and len(form) >= 4 else ""
+    return rf"(?<!\w){re.escape(form)}{ending}(?!\w)"

@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model,
 
 from summarizer.grounding import normalise
 from summarizer.language import clearly_not
-from summarizer.names import name_key
+from summarizer.names import name_key, written_pattern
 from summarizer.schema import UNNAMED_SOURCE, ParticipantKind
 from summarizer.sentences import split_sentences
 from summarizer.validation import context_of
@@ -108,10 +108,9 @@ class ParticipantDraft(Reply):
 
 
 def _occurs_as_words(phrase: str, text: str) -> bool:
-    """Whole-word occurrence ("Vlad" is not in "Vladimir"), with the quote-mark and whitespace
-    leniency of quotes (:func:`summarizer.grounding.normalise`)."""
-    pattern = r"(?<!\w)" + re.escape(normalise(phrase).strip()) + r"(?!\w)"
-    return re.search(pattern, normalise(text)) is not None
+    """Whole-word occurrence (:func:`summarizer.names.written_pattern`), with the quote-mark and
+    whitespace leniency of quotes (:func:`summarizer.grounding.normalise`)."""
+    return re.search(written_pattern(normalise(phrase).strip()), normalise(text)) is not None
 
 
 def participants_reply_model(field: str) -> type[Reply]:

@@ -19,6 +19,7 @@ from summarizer.pipeline.story import Story
         ("PANSA rechazó esas acusaciones.", "es"),
         ("Белова отвергла обвинения.", "ru"),
         ("公司否认了这一说法。", "zh"),
+        ("公司否認了這一說法，稱報道不實。", "zh"),  # traditional characters
         ("The minister denied it.", "it"),  # English cues are always tried
     ],
 )

@@ -7,6 +7,7 @@ ones a reader of the seed article must get; the model's wording is never compare
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -102,6 +103,22 @@ def test_seed_date_not_guessed_and_nothing_repeated(seed_run: tuple[subprocess.C
     assert briefing.source.language == "it"
     assert briefing.provenance.backend == "embedded"
     assert briefing.provenance.usage.llm_calls >= 5
+
+
+def test_one_pass_alone_on_the_seed_scored_against_gold(tmp_path: Path) -> None:
+    """`eval --pass attribution` on the seed: the real model asked each gold quote's speaker among
+    the gold names, and nothing else, scored in a run file."""
+    result = subprocess.run(
+        [sys.executable, "-m", "summarizer.cli", "eval", str(ROOT / "evals"), "--cases", "seed-*",
+         "--pass", "attribution", "--out", str(tmp_path)],
+        capture_output=True, text=True, env=_env(), timeout=900,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    run = json.loads(next(tmp_path.glob("*-pass-attribution.json")).read_text())
+    (case,) = run["cases"]
+    assert run["backend"] == "embedded" and case["counts"]["quotes"] == 4 and case["counts"]["not found"] == 0
+    assert set(case["usage"]["passes"]) == {"claims"}  # attribution questions only
+    assert run["figures"]["answered"] >= 0.75 and run["figures"]["speaker right"] >= 0.5, case["details"]
 
 
 def test_ctrl_c_stops_the_embedded_server(tmp_path: Path) -> None:

@@ -17,8 +17,16 @@ from fakeserver import FakeServer, respond
 
 from summarizer.cli import main
 from summarizer.eval.gold import load_case
-from summarizer.eval.passes import attribution_pass, event_pass, figures_of, participants_pass
+from summarizer.eval.passes import (
+    attribution_pass,
+    denials_pass,
+    event_pass,
+    figures_of,
+    participants_pass,
+    reported_pass,
+)
 from summarizer.pipeline import Options
+from summarizer.pipeline.ask import Question
 from summarizer.pipeline.summarizer import prepare
 from summarizer.testing import ScriptedModel
 
@@ -56,7 +64,8 @@ def test_attribution_pass_asks_each_gold_quote_among_the_gold_names() -> None:
     quoted = [c for c in gold.claims if c.quote]
     assert [q.name for q in model.questions] == ["attribution"] * len(quoted)
     offered = seed_script.choices(model.questions[0].reply, "speaker")
-    assert offered == [*(p.name for p in gold.participants), "unnamed source"]
+    assert "Kim Jong-un" in offered and offered[-1] == "unnamed source"  # the gold names written near the quote
+    assert not {"Ukraine", "United Nations"} & set(offered)  # named only far from it
     assert "[[" + quoted[0].quote in model.questions[0].passage
     putin = sum(c.speaker == "Vladimir Putin" for c in quoted)
     assert outcome.counts["speaker right"] == putin and outcome.counts["quotes"] == len(quoted)
@@ -72,6 +81,67 @@ def test_attribution_pass_counts_a_statement_left_in_the_article_language() -> N
     model = ScriptedModel({"attribution": {"speaker": "Kim Jong-un", "statement": italian}})
     figures = figures_of("attribution", attribution_pass(model, story, parts, gold).counts)
     assert figures["in language"] == 0.0 and figures["answered"] == 1.0
+
+
+def test_reported_pass_matches_the_statements_found_to_gold_claims_without_a_quote() -> None:
+    gold, story, parts = seed_case()
+    model = ScriptedModel(seed_script.SCRIPT)
+    outcome = reported_pass(model, story, parts, gold)
+
+    assert [q.name for q in model.questions] == ["reported", "attribution"]  # pick sentences, attribute the one picked
+    offered = seed_script.choices(model.questions[0].reply, "sentences")
+    assert not any(c.quote and c.quote in sentence for c in gold.claims for sentence in offered)  # quoted ones are not
+    assert (outcome.counts["tp"], outcome.counts["fp"], outcome.counts["fn"]) == (1, 0, 0)  # the US claim is optional
+    assert figures_of("reported", outcome.counts) == {"recall": 1.0, "precision": 1.0, "F1": 1.0, "speaker right": 1.0}
+
+
+def test_reported_pass_counts_a_wrong_speaker_and_lists_what_gold_does_not_have() -> None:
+    gold, story, parts = seed_case()
+    def three(q: Question) -> dict[str, list[str]]:  # Kim's sentence and two more, as many as a reply may pick
+        offered = seed_script.choices(q.reply, "sentences")
+        kim = next(s for s in offered if s.startswith(seed_script.REPORTED_SENTENCE_START))
+        return {"sentences": [kim, *[s for s in offered if s != kim][:2]]}
+
+    model = ScriptedModel({"reported": three, "attribution": lambda q: {
+        "speaker": "Vladimir Putin", "statement": seed_script.statement_for(q.passage or "[[]]", "Putin")}})
+    outcome = reported_pass(model, story, parts, gold)
+
+    assert outcome.counts["tp"] == 1 and outcome.counts["speaker right"] == 0
+    assert outcome.counts["fp"] == 2  # the other two sentences are not in gold
+    assert any(line.startswith("speaker 'Vladimir Putin', gold 'Kim Jong-un'") for line in outcome.details)
+    assert any(line.startswith("not in gold: Vladimir Putin: ") for line in outcome.details)
+    figures = figures_of("reported", outcome.counts)
+    assert figures["speaker right"] == 0.0 and figures["recall"] == 1.0 and figures["precision"] < 0.5
+
+
+def test_denials_pass_asks_each_candidate_with_the_gold_participants() -> None:
+    gold, story, parts = seed_case()
+    model = ScriptedModel(seed_script.SCRIPT)
+    outcome = denials_pass(model, story, parts, gold)
+
+    assert {q.name for q in model.questions} == {"deniers", "accusation"}  # the gold aliases resolve every name
+    # one gold denial by Russia or North Korea: the first denier found matches, the second is one too many
+    assert (outcome.counts["tp"], outcome.counts["fp"], outcome.counts["fn"]) == (1, 1, 0)
+    figures = figures_of("denials", outcome.counts)
+    assert figures["denier right"] == 1.0 and figures["accuser right"] == 1.0 and figures["in language"] == 1.0
+    assert figures["precision"] == 0.5 and figures["similarity"] > 0.5
+    assert any(line.startswith("not in gold: ") for line in outcome.details)
+
+
+def test_denials_pass_counts_a_wrong_accuser_and_a_denial_left_in_the_article_language() -> None:
+    gold, story, parts = seed_case()
+    quoted = gold.denials[0].model_copy(update={"quote": seed_script.DENIAL_SENTENCE})  # matched by where it is
+    gold = gold.model_copy(update={"denials": [quoted]})
+    italian = "La Corea del Nord ha fornito armi alla Russia per la guerra in Ucraina, violando le sanzioni dell'Onu."
+    model = ScriptedModel({**seed_script.SCRIPT, "deniers": {"denied_by": ["Mosca"]},
+                           "accusation": {"accuser": "Onu", "accusation": italian}})  # fmt: skip
+    outcome = denials_pass(model, story, parts, gold)
+
+    figures = figures_of("denials", outcome.counts)
+    assert (outcome.counts["tp"], outcome.counts["fp"]) == (1, 0)
+    assert figures["accuser right"] == 0.0 and figures["in language"] == 0.0 and figures["denier right"] == 1.0
+    assert any(line.startswith("accuser 'United Nations', gold 'United States'") for line in outcome.details)
+    assert any(line.startswith("denied not in the briefing language: ") for line in outcome.details)
 
 
 def test_event_pass_scores_date_place_and_title() -> None:
@@ -146,6 +216,26 @@ def test_eval_pass_participants_asks_only_the_participants_questions(server: Fak
     run = the_run(tmp_path / "a")
     assert run["figures"]["recall"] == 1.0  # the fake lists the seed's five required participants
     assert run["figures"]["person F1"] == 1.0 and run["figures"]["country F1"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("pass_name", "figures"),
+    [
+        ("reported", {"recall", "precision", "F1", "speaker right"}),
+        ("denials", {"recall", "precision", "F1", "denier right", "accuser right", "similarity", "in language"}),
+    ],
+)
+def test_eval_pass_reported_and_denials_write_their_figures(
+    server: FakeServer, suite: Path, tmp_path: Path, pass_name: str, figures: set[str],
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    monkeypatch.setenv("COLUMNS", "80")
+    assert run_eval(server, str(suite), "--pass", pass_name, "--out", str(tmp_path / "a")) == 0
+    run = the_run(tmp_path / "a")
+    (case,) = run["cases"]
+    assert server.calls == case["usage"]["llm_calls"] >= 2  # a choice of sentences (or deniers), then a question per item
+    assert set(run["figures"]) == figures
+    assert max(len(line) for line in capsys.readouterr().out.splitlines()) <= 80
 
 
 def test_a_baseline_of_another_kind_or_pass_is_one_line(

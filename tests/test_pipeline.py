@@ -120,10 +120,11 @@ def test_questions_are_asked_in_pipeline_order(article):
     # Later participant questions are told what is already listed.
     everyone = [n for n, _ in EXPECTED_PARTICIPANTS]
     assert [q.variables["listed"] for q in model.questions[:4]] == [[], everyone[:3], everyone, everyone]
-    # Speakers are restricted to the participants found.
+    # Speakers are the participants found that the article names near the quote, nearest first.
     first_attribution = next(q for q in model.questions if q.name == "attribution")
     speakers = first_attribution.reply.model_json_schema()["properties"]["speaker"]["enum"]
-    assert speakers == [*(n for n, _ in EXPECTED_PARTICIPANTS), UNNAMED_SOURCE]
+    assert set(speakers) <= {*(n for n, _ in EXPECTED_PARTICIPANTS), UNNAMED_SOURCE} and speakers[-1] == UNNAMED_SOURCE
+    assert "Kim Jong-un" in speakers and "United States" not in speakers  # Kim's quote; the US is named far from it
     # Each quote is asked about in its own passage, marked; the whole article is one part.
     assert all("[[" in q.passage for q in model.questions if q.name == "attribution")
     assert {(q.part.start, q.part.end) for q in model.questions} == {(0, len(article.text))}

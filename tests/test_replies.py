@@ -105,6 +105,15 @@ def test_participant_aliases_not_in_article_are_dropped() -> None:
     assert reply.aliases == ["Kim Jong-un", "Kim"]
 
 
+def test_participant_alias_in_a_script_without_spaces_is_kept() -> None:
+    article = "中国外交部长王毅表示，谈判将继续。北浦鉄道の村瀬社長は述べた。"
+    context = ValidationContext(article=article, language="en")
+    assert validate(ParticipantDraft, draft("Wang Yi", aliases=["王毅", "王外长"]), context).aliases == ["王毅"]
+    assert validate(ParticipantDraft, draft("Koji Murase", aliases=["村瀬"]), context).aliases == ["村瀬"]
+    context = ValidationContext(article="Vladimir Putin arrived.", language="en")
+    assert validate(ParticipantDraft, draft("Vladimir Putin", aliases=["Vlad", "Putin"]), context).aliases == ["Putin"]
+
+
 def test_participant_alias_must_match_the_article_s_case() -> None:
     assert validate(ParticipantDraft, draft(aliases=["kim jong-un"])).aliases == []
 

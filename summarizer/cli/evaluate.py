@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from summarizer.eval.runfile import CaseRun, PassCaseRun
     from summarizer.llm.cache import CompletionCache
 
-PASS_NAMES = ("participants", "attribution", "event")  # summarizer.eval.passes.PASSES, named without importing it
+# summarizer.eval.passes.PASSES, named without importing it
+PASS_NAMES = ("participants", "attribution", "reported", "denials", "event")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

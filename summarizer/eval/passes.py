@@ -8,6 +8,13 @@ the pass a briefing runs, and a change to one template is judged in minutes:
 * ``participants``: the participants questions → matched against the gold participants, per kind;
 * ``attribution``: every gold quote found in the article, attributed among the gold participants'
   names → speaker right, statement similar to gold, statement in the briefing language;
+* ``reported``: the reported-statement finder of every part (the model picks sentences without a
+  quote, then each is attributed among the gold participants' names; sentences of a gold denial
+  are not offered) → matched by statement against the gold claims without a quote: recall,
+  precision, speaker right;
+* ``denials``: the program's denial candidates of every part, asked as a briefing asks them with the
+  gold participants → matched by what is denied (or the quote) to the gold denials: recall,
+  precision (invented denials), denier right, accuser right, ``denied`` similarity and language;
 * ``event``: the event question (told the gold statements of later parts, as a briefing is told
   its own) → date, place, title and summary against the gold event.
 
@@ -23,20 +30,22 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from summarizer.errors import ExtractionError
 from summarizer.eval.aggregation import prf
-from summarizer.eval.gold import GoldCase, GoldClaim, names_of
-from summarizer.eval.matching import Speakers, location_correct, match, participant_pair
-from summarizer.eval.similarity import text_similarity
+from summarizer.eval.gold import GoldCase, GoldClaim, GoldDenial, names_of
+from summarizer.eval.matching import Candidate, Speakers, location_correct, match, overlap, participant_pair
+from summarizer.eval.similarity import SIMILARITY_THRESHOLD, text_similarity
 from summarizer.grounding import QuoteLocator
 from summarizer.language import clearly_not
 from summarizer.pipeline.ask import Asker
-from summarizer.pipeline.claims import attribute_quote
+from summarizer.pipeline.candidates import denial_candidates, overlaps
+from summarizer.pipeline.claims import attribute_quote, reported_claims
+from summarizer.pipeline.denials import find_denials
 from summarizer.pipeline.entities import tidy
 from summarizer.pipeline.event import describe_event
 from summarizer.pipeline.participants import find_participants
 from summarizer.pipeline.plan import Part
 from summarizer.pipeline.salvage import Warnings
 from summarizer.pipeline.story import Story
-from summarizer.schema import ParticipantKind
+from summarizer.schema import Claim, Denial, Participant, ParticipantKind
 
 KINDS: tuple[ParticipantKind, ...] = ("person", "organization", "country", "group")
 
@@ -84,7 +93,7 @@ def participants_pass(asker: Asker, story: Story, parts: list[Part], gold: GoldC
 
 def attribution_pass(asker: Asker, story: Story, parts: list[Part], gold: GoldCase) -> PassOutcome:
     """Each gold quote's attribution question, its speakers the gold participants' names."""
-    names = [p.name for p in gold.participants]
+    participants = _participants(gold)
     speakers = Speakers([(p.name, p.aliases) for p in gold.participants])
     locator = QuoteLocator(story.text)
     counts = dict.fromkeys(("quotes", "not found", "no reply", "speaker right", "similarity", "in language"), 0.0)
@@ -99,7 +108,7 @@ def attribution_pass(asker: Asker, story: Story, parts: list[Part], gold: GoldCa
             details.append(f"quote not found in the article: {claim.quote[:60]}")
             continue
         part = next(p for p in parts if p.owns(span[0]))
-        found = attribute_quote(asker, story, part, names, claim.quote, span, Warnings())
+        found = attribute_quote(asker, story, part, participants, claim.quote, span, Warnings())
         if found is None:
             counts["no reply"] += 1
             details.append(f"no valid reply: {claim.quote[:60]}")
@@ -114,6 +123,120 @@ def attribution_pass(asker: Asker, story: Story, parts: list[Part], gold: GoldCa
         if not english:
             details.append(f"statement not in the briefing language: {found.statement[:60]}")
     return PassOutcome(counts=counts, details=details)
+
+
+def reported_pass(asker: Asker, story: Story, parts: list[Part], gold: GoldCase) -> PassOutcome:
+    """Every part's reported statements, matched by statement to the gold claims without a quote.
+
+    A pair needs only a similar statement, so that a right statement given to the wrong speaker
+    counts as found and shows under "speaker right".
+    """
+    participants = _participants(gold)
+    speakers = Speakers([(p.name, p.aliases) for p in gold.participants])
+    locator = QuoteLocator(story.text)
+    denied = [span for d in gold.denials if d.quote and (span := locator.locate(d.quote))]
+    found: list[Claim] = []
+    for part in parts:
+        covered = [c.span for c in denial_candidates(story, part) if overlaps(c.span, denied)]
+        found += reported_claims(asker, story, part, participants, covered, Warnings())
+    reported = [c for c in gold.claims if c.quote is None]
+    quoted = [c for c in gold.claims if c.quote is not None]
+
+    def pair(gold_claim: GoldClaim, claim: Claim) -> Candidate | None:
+        similarity = text_similarity(gold_claim.statement, claim.statement)
+        if similarity < SIMILARITY_THRESHOLD:
+            return None
+        right = bool(speakers.expand(names_of(gold_claim.speaker)) & speakers.expand([claim.speaker]))
+        return Candidate(quality=similarity * 0.999, similarity=similarity, checks={"speaker_right": right})
+
+    pairs = match(reported, found, pair)
+    required = [m for m in pairs if m.gold.required]
+    used_gold = {m.gold_index for m in pairs}
+    used_found = {m.predicted_index for m in pairs}
+    missed = [g for i, g in enumerate(reported) if g.required and i not in used_gold]
+    extra = [c for i, c in enumerate(found) if i not in used_found]
+    counts = {
+        "tp": len(required), "fp": len(extra), "fn": len(missed),
+        "speaker right": sum(m.checks["speaker_right"] for m in required),
+    }  # fmt: skip
+    details = [f"missed: {_said(g.speaker, g.statement)}" for g in missed]
+    restating = {i: q for i, c in enumerate(extra) for q in quoted if pair(q, c)}
+    details += [
+        f"not in gold: {_said(c.speaker, c.statement)}"
+        + (f" (restates the quote {restating[i].quote[:40]!r})" if i in restating and restating[i].quote else "")
+        for i, c in enumerate(extra)
+    ]
+    details += [
+        f"speaker {m.predicted.speaker!r}, gold {m.gold.speaker!r}: {m.gold.statement[:60]}"
+        for m in required
+        if not m.checks["speaker_right"]
+    ]
+    return PassOutcome(counts=counts, details=details)
+
+
+def denials_pass(asker: Asker, story: Story, parts: list[Part], gold: GoldCase) -> PassOutcome:
+    """Every part's denial candidates, asked with the gold participants, matched to the gold denials.
+
+    A pair needs a similar ``denied`` or the same quote, not the same denier, so that a denial
+    given to the wrong denier counts as found and shows under "denier right".
+    """
+    participants = _participants(gold)
+    speakers = Speakers([(p.name, p.aliases) for p in gold.participants])
+    locator = QuoteLocator(story.text)
+    found: list[Denial] = []
+    for part in parts:
+        found += find_denials(asker, story, part, participants, denial_candidates(story, part), Warnings())
+
+    def same(gold_names: str | list[str] | None, name: str | None) -> bool:
+        if gold_names is None or name is None:
+            return gold_names is None and name is None
+        return bool(speakers.expand(names_of(gold_names)) & speakers.expand([name]))
+
+    def pair(gold_denial: GoldDenial, denial: Denial) -> Candidate | None:
+        similarity = text_similarity(gold_denial.denied, denial.denied)
+        quoted = overlap(locator.locate(gold_denial.quote) if gold_denial.quote else None, denial.quote_span)
+        if similarity < SIMILARITY_THRESHOLD and quoted == 0.0:
+            return None
+        checks = {
+            "denier_right": same(gold_denial.speaker, denial.speaker),
+            "accuser_right": same(gold_denial.accuser, denial.accuser),
+        }
+        quality = (similarity + quoted) / 2 * 0.999
+        return Candidate(quality=quality, similarity=similarity, quote_overlap=quoted > 0, checks=checks)
+
+    pairs = match(gold.denials, found, pair)
+    required = [m for m in pairs if m.gold.required]
+    used_gold = {m.gold_index for m in pairs}
+    used_found = {m.predicted_index for m in pairs}
+    missed = [g for i, g in enumerate(gold.denials) if g.required and i not in used_gold]
+    extra = [d for i, d in enumerate(found) if i not in used_found]
+    in_language = [clearly_not(m.predicted.denied, story.language) is None for m in required]
+    counts = {
+        "tp": len(required), "fp": len(extra), "fn": len(missed),
+        "denier right": sum(m.checks["denier_right"] for m in required),
+        "accuser right": sum(m.checks["accuser_right"] for m in required),
+        "similarity": sum(m.similarity for m in required),
+        "in language": sum(in_language),
+    }  # fmt: skip
+    details = [f"missed: {_said(g.speaker, g.denied)}" for g in missed]
+    details += [f"not in gold: {_said(d.speaker, d.denied)}" for d in extra]
+    for m, english in zip(required, in_language, strict=True):
+        if not m.checks["denier_right"]:
+            details.append(f"denier {m.predicted.speaker!r}, gold {m.gold.speaker!r}: {m.gold.denied[:60]}")
+        if not m.checks["accuser_right"]:
+            details.append(f"accuser {m.predicted.accuser!r}, gold {m.gold.accuser!r}: {m.gold.denied[:60]}")
+        if not english:
+            details.append(f"denied not in the briefing language: {m.predicted.denied[:60]}")
+    return PassOutcome(counts=counts, details=details)
+
+
+def _participants(gold: GoldCase) -> list[Participant]:
+    """The gold participants as a briefing lists them: what a pass fed from gold is told."""
+    return [Participant(name=p.name, kind=p.kind, role=None, aliases=p.aliases) for p in gold.participants]
+
+
+def _said(speaker: str | list[str], statement: str) -> str:
+    return f"{names_of(speaker)[0]}: {statement[:70]}"
 
 
 def event_pass(asker: Asker, story: Story, parts: list[Part], gold: GoldCase) -> PassOutcome:
@@ -164,6 +287,19 @@ def attribution_figures(counts: dict[str, float]) -> dict[str, float | None]:
     }
 
 
+def reported_figures(counts: dict[str, float]) -> dict[str, float | None]:
+    tp, fp, fn = (int(counts.get(c, 0)) for c in ("tp", "fp", "fn"))
+    precision, recall, f1 = prf(tp, fp, fn) if tp + fp + fn else (None, None, None)
+    return {"recall": recall, "precision": precision, "F1": f1, "speaker right": _share(counts.get("speaker right", 0), tp)}
+
+
+def denials_figures(counts: dict[str, float]) -> dict[str, float | None]:
+    tp, fp, fn = (int(counts.get(c, 0)) for c in ("tp", "fp", "fn"))
+    precision, recall, f1 = prf(tp, fp, fn) if tp + fp + fn else (None, None, None)
+    found = {name: _share(counts.get(name, 0), tp) for name in ("denier right", "accuser right", "similarity", "in language")}
+    return {"recall": recall, "precision": precision, "F1": f1, **found}
+
+
 def event_figures(counts: dict[str, float]) -> dict[str, float | None]:
     cases = counts.get("cases", 0)
     return {
@@ -180,6 +316,8 @@ def _share(part: float, whole: float) -> float | None:
 PASSES: dict[str, tuple[Run, Callable[[dict[str, float]], dict[str, float | None]]]] = {
     "participants": (participants_pass, participants_figures),
     "attribution": (attribution_pass, attribution_figures),
+    "reported": (reported_pass, reported_figures),
+    "denials": (denials_pass, denials_figures),
     "event": (event_pass, event_figures),
 }
 """Each pass that runs alone: how it runs on a case, and the figures its counts give (all: higher is better)."""

@@ -18,43 +18,62 @@ from summarizer.pipeline.candidates import overlaps
 from summarizer.pipeline.choose import choose_sentences
 from summarizer.pipeline.plan import Part
 from summarizer.pipeline.salvage import Warnings, dedupe, flagged_unless_in, within
+from summarizer.pipeline.speakers import speakers_near
 from summarizer.pipeline.story import Span, Story
 from summarizer.replies import attribution_model
-from summarizer.schema import Claim
+from summarizer.schema import Claim, Participant
 
 
-def find_claims(asker: Asker, story: Story, part: Part, names: list[str], covered: list[Span], warnings: Warnings) -> list[Claim]:
-    """The part's quoted claims, one per quote, then its reported statements, each attributed to one of ``names``.
+def find_claims(
+    asker: Asker, story: Story, part: Part, participants: list[Participant], covered: list[Span], warnings: Warnings
+) -> list[Claim]:
+    """The part's quoted claims, one per quote, then its reported statements, each attributed to a participant.
 
     ``covered``: passages a denial already stands for.
     """
-    model = attribution_model(names)
     claims: list[Claim] = []
     owned = [(quote, span) for quote, span in story.quotes_of(part) if not overlaps(span, covered)]
     for quote, span in within(owned, MAX_QUOTES_PER_PART, warnings, "claims", "quotes"):
-        claim = attribute_quote(asker, story, part, names, quote, span, warnings)
+        claim = attribute_quote(asker, story, part, participants, quote, span, warnings)
         if claim is not None:
             claims.append(claim)
+    claims += reported_claims(asker, story, part, participants, covered, warnings)
+    return dedupe(claims, claim_key, warnings, "claims")
+
+
+def reported_claims(
+    asker: Asker, story: Story, part: Part, participants: list[Participant], covered: list[Span], warnings: Warnings
+) -> list[Claim]:
+    """Statements the part reports without quotes: the model picks them among the part's sentences
+    without a quote (none a denial stands for), then attributes each to a participant named near it.
+
+    The pass-level evaluation asks through here too (``eval --pass reported``).
+    """
+    claims: list[Claim] = []
     offered = [s for s in story.without_quotes(story.sentences_of(part)) if not overlaps(s, covered)]
     for start, end in choose_sentences(asker, story, part, "reported", offered, warnings, "claims"):
         passage = story.passage(start, end, 0, 0)
-        question = Question("attribution", model, part, ATTRIBUTION_TOKENS, story.asking.about(passage), {"names": names})
+        names = speakers_near(story, (start, end), participants, quoted=False)
+        question = Question(
+            "attribution", attribution_model(names), part, ATTRIBUTION_TOKENS, story.asking.about(passage), {"names": names}
+        )
         reply = _attribute(asker, story, question, warnings, "a reported statement", {"sentence": passage})
         if reply is None:
             continue
         claims.append(Claim(speaker=reply.speaker, statement=reply.statement, quote=None, quote_span=None))  # type: ignore[attr-defined]
-    return dedupe(claims, claim_key, warnings, "claims")
+    return claims
 
 
 def attribute_quote(
-    asker: Asker, story: Story, part: Part, names: list[str], quote: str, span: Span, warnings: Warnings
+    asker: Asker, story: Story, part: Part, participants: list[Participant], quote: str, span: Span, warnings: Warnings
 ) -> Claim | None:
-    """The claim of one direct quote: who says it (one of ``names``) and what it states.
+    """The claim of one direct quote: who says it (a participant named near it) and what it states.
 
     The pass-level evaluation asks through here too, so that it judges exactly what a briefing asks.
     """
     start, end = span
     passage = story.passage(start, end, PASSAGE_BEFORE, PASSAGE_AFTER)
+    names = speakers_near(story, span, participants, quoted=True)
     question = Question(
         "attribution", attribution_model(names), part, ATTRIBUTION_TOKENS, story.asking.about(passage), {"names": names}
     )

@@ -40,13 +40,12 @@ def build_briefing(
     """Every question about ``article``, in the order the data flows."""
     warnings = Warnings()
     participants = find_participants(asker, story, parts, warnings)
-    names = [p.name for p in participants]
     claims, denials, later = [], [], []  # later: what parts after the first report, for the event
     for part in parts:
         candidates = denial_candidates(story, part)
         part_denials = find_denials(asker, story, part, participants, candidates, warnings)
         covered = covered_by(candidates, part_denials)
-        part_claims = find_claims(asker, story, part, names, covered, warnings)
+        part_claims = find_claims(asker, story, part, participants, covered, warnings)
         if part is not parts[0]:
             later += [f"{c.speaker}: {c.statement}" for c in part_claims]
             later += [f"{d.speaker} denies: {d.denied}" for d in part_denials]
