@@ -24,7 +24,7 @@ a suite's figures are micro averages) and ``details``, one line per thing a read
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -32,6 +32,7 @@ from summarizer.errors import ExtractionError
 from summarizer.eval.aggregation import prf
 from summarizer.eval.gold import GoldCase, GoldClaim, GoldDenial, names_of
 from summarizer.eval.matching import Candidate, Speakers, location_correct, match, overlap, participant_pair
+from summarizer.eval.results import G, MatchedPair, P
 from summarizer.eval.similarity import SIMILARITY_THRESHOLD, text_similarity
 from summarizer.grounding import QuoteLocator
 from summarizer.language import clearly_not
@@ -69,12 +70,7 @@ def participants_pass(asker: Asker, story: Story, parts: list[Part], gold: GoldC
     except ExtractionError:  # none found: a score of nothing, not an error
         found = []
     predicted = tidy(story.text, found, [], []).participants
-    pairs = match(gold.participants, predicted, participant_pair)
-    required = [m for m in pairs if m.gold.required]
-    used_gold = {m.gold_index for m in pairs}
-    used_predicted = {m.predicted_index for m in pairs}
-    missed = [g for i, g in enumerate(gold.participants) if g.required and i not in used_gold]
-    extra = [p for i, p in enumerate(predicted) if i not in used_predicted]
+    required, missed, extra = _tally(gold.participants, predicted, participant_pair)
     kind_right = sum(m.checks["kind_correct"] for m in required)
     counts = {"tp": len(required), "fp": len(extra), "fn": len(missed), "kind right": kind_right}
     for kind in KINDS:
@@ -113,7 +109,7 @@ def attribution_pass(asker: Asker, story: Story, parts: list[Part], gold: GoldCa
             counts["no reply"] += 1
             details.append(f"no valid reply: {claim.quote[:60]}")
             continue
-        right = bool(speakers.expand(names_of(claim.speaker)) & speakers.expand([found.speaker]))
+        right = _same(speakers, claim.speaker, found.speaker)
         counts["speaker right"] += right
         counts["similarity"] += text_similarity(claim.statement, found.statement)
         english = clearly_not(found.statement, story.language) is None
@@ -146,15 +142,10 @@ def reported_pass(asker: Asker, story: Story, parts: list[Part], gold: GoldCase)
         similarity = text_similarity(gold_claim.statement, claim.statement)
         if similarity < SIMILARITY_THRESHOLD:
             return None
-        right = bool(speakers.expand(names_of(gold_claim.speaker)) & speakers.expand([claim.speaker]))
+        right = _same(speakers, gold_claim.speaker, claim.speaker)
         return Candidate(quality=similarity * 0.999, similarity=similarity, checks={"speaker_right": right})
 
-    pairs = match(reported, found, pair)
-    required = [m for m in pairs if m.gold.required]
-    used_gold = {m.gold_index for m in pairs}
-    used_found = {m.predicted_index for m in pairs}
-    missed = [g for i, g in enumerate(reported) if g.required and i not in used_gold]
-    extra = [c for i, c in enumerate(found) if i not in used_found]
+    required, missed, extra = _tally(reported, found, pair)
     counts = {
         "tp": len(required), "fp": len(extra), "fn": len(missed),
         "speaker right": sum(m.checks["speaker_right"] for m in required),
@@ -187,29 +178,19 @@ def denials_pass(asker: Asker, story: Story, parts: list[Part], gold: GoldCase) 
     for part in parts:
         found += find_denials(asker, story, part, participants, denial_candidates(story, part), Warnings())
 
-    def same(gold_names: str | list[str] | None, name: str | None) -> bool:
-        if gold_names is None or name is None:
-            return gold_names is None and name is None
-        return bool(speakers.expand(names_of(gold_names)) & speakers.expand([name]))
-
     def pair(gold_denial: GoldDenial, denial: Denial) -> Candidate | None:
         similarity = text_similarity(gold_denial.denied, denial.denied)
         quoted = overlap(locator.locate(gold_denial.quote) if gold_denial.quote else None, denial.quote_span)
         if similarity < SIMILARITY_THRESHOLD and quoted == 0.0:
             return None
         checks = {
-            "denier_right": same(gold_denial.speaker, denial.speaker),
-            "accuser_right": same(gold_denial.accuser, denial.accuser),
+            "denier_right": _same(speakers, gold_denial.speaker, denial.speaker),
+            "accuser_right": _same(speakers, gold_denial.accuser, denial.accuser),
         }
         quality = (similarity + quoted) / 2 * 0.999
         return Candidate(quality=quality, similarity=similarity, quote_overlap=quoted > 0, checks=checks)
 
-    pairs = match(gold.denials, found, pair)
-    required = [m for m in pairs if m.gold.required]
-    used_gold = {m.gold_index for m in pairs}
-    used_found = {m.predicted_index for m in pairs}
-    missed = [g for i, g in enumerate(gold.denials) if g.required and i not in used_gold]
-    extra = [d for i, d in enumerate(found) if i not in used_found]
+    required, missed, extra = _tally(gold.denials, found, pair)
     in_language = [clearly_not(m.predicted.denied, story.language) is None for m in required]
     counts = {
         "tp": len(required), "fp": len(extra), "fn": len(missed),
@@ -228,6 +209,25 @@ def denials_pass(asker: Asker, story: Story, parts: list[Part], gold: GoldCase) 
         if not english:
             details.append(f"denied not in the briefing language: {m.predicted.denied[:60]}")
     return PassOutcome(counts=counts, details=details)
+
+
+def _tally(
+    gold: Sequence[G], found: Sequence[P], pair: Callable[[G, P], Candidate | None]
+) -> tuple[list[MatchedPair[G, P]], list[G], list[P]]:
+    """The one-to-one matches of required gold items, the required gold items missed, and what was
+    found that matches no gold item (a match with an optional gold item neither counts nor costs)."""
+    pairs = match(gold, found, pair)
+    used_gold = {m.gold_index for m in pairs}
+    used_found = {m.predicted_index for m in pairs}
+    missed = [g for i, g in enumerate(gold) if g.required and i not in used_gold]
+    return [m for m in pairs if m.gold.required], missed, [f for i, f in enumerate(found) if i not in used_found]
+
+
+def _same(speakers: Speakers, gold: str | list[str] | None, name: str | None) -> bool:
+    """Whether ``name`` is (one of) the gold speaker(s), by the speaker rule; two nulls are the same."""
+    if gold is None or name is None:
+        return gold is None and name is None
+    return bool(speakers.expand(names_of(gold)) & speakers.expand([name]))
 
 
 def _participants(gold: GoldCase) -> list[Participant]:
