@@ -288,16 +288,19 @@ def attribution_figures(counts: dict[str, float]) -> dict[str, float | None]:
 
 
 def reported_figures(counts: dict[str, float]) -> dict[str, float | None]:
-    tp, fp, fn = (int(counts.get(c, 0)) for c in ("tp", "fp", "fn"))
-    precision, recall, f1 = prf(tp, fp, fn) if tp + fp + fn else (None, None, None)
-    return {"recall": recall, "precision": precision, "F1": f1, "speaker right": _share(counts.get("speaker right", 0), tp)}
+    return _found_figures(counts, ("speaker right",))
 
 
 def denials_figures(counts: dict[str, float]) -> dict[str, float | None]:
+    return _found_figures(counts, ("denier right", "accuser right", "similarity", "in language"))
+
+
+def _found_figures(counts: dict[str, float], per_match: tuple[str, ...]) -> dict[str, float | None]:
+    """Recall, precision and F1 (none when neither side has an item), then each ``per_match``
+    count as a share of the gold items found."""
     tp, fp, fn = (int(counts.get(c, 0)) for c in ("tp", "fp", "fn"))
     precision, recall, f1 = prf(tp, fp, fn) if tp + fp + fn else (None, None, None)
-    found = {name: _share(counts.get(name, 0), tp) for name in ("denier right", "accuser right", "similarity", "in language")}
-    return {"recall": recall, "precision": precision, "F1": f1, **found}
+    return {"recall": recall, "precision": precision, "F1": f1, **{name: _share(counts.get(name, 0), tp) for name in per_match}}
 
 
 def event_figures(counts: dict[str, float]) -> dict[str, float | None]:

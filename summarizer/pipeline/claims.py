@@ -53,10 +53,7 @@ def reported_claims(
     offered = [s for s in story.without_quotes(story.sentences_of(part)) if not overlaps(s, covered)]
     for start, end in choose_sentences(asker, story, part, "reported", offered, warnings, "claims"):
         passage = story.passage(start, end, 0, 0)
-        names = speakers_near(story, (start, end), participants, quoted=False)
-        question = Question(
-            "attribution", attribution_model(names), part, ATTRIBUTION_TOKENS, story.asking.about(passage), {"names": names}
-        )
+        question = _attribution(story, part, participants, (start, end), passage, quoted=False)
         reply = _attribute(asker, story, question, warnings, "a reported statement", {"sentence": passage})
         if reply is None:
             continue
@@ -73,14 +70,21 @@ def attribute_quote(
     """
     start, end = span
     passage = story.passage(start, end, PASSAGE_BEFORE, PASSAGE_AFTER)
-    names = speakers_near(story, span, participants, quoted=True)
-    question = Question(
-        "attribution", attribution_model(names), part, ATTRIBUTION_TOKENS, story.asking.about(passage), {"names": names}
-    )
+    question = _attribution(story, part, participants, span, passage, quoted=True)
     reply = _attribute(asker, story, question, warnings, "a quote", {"quote": quote})
     if reply is None:
         return None
     return Claim(speaker=reply.speaker, statement=reply.statement, quote=quote, quote_span=span)  # type: ignore[attr-defined]
+
+
+def _attribution(
+    story: Story, part: Part, participants: list[Participant], span: Span, passage: str, *, quoted: bool
+) -> Question:
+    """The attribution question about ``passage``, its speakers the participants named near ``span``."""
+    names = speakers_near(story, span, participants, quoted=quoted)
+    return Question(
+        "attribution", attribution_model(names), part, ATTRIBUTION_TOKENS, story.asking.about(passage), {"names": names}
+    )
 
 
 def _attribute(
