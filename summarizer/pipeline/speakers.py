@@ -43,12 +43,12 @@ def speakers_near(story: Story, span: Span, participants: list[Participant], *, 
 
 def _window(story: Story, span: Span) -> Span:
     """From the sentence before ``span``'s first sentence to the sentence after its last one."""
-    starts = [s for s, _e in story.sentences]
-    first = max(bisect_right(starts, span[0]) - 1, 0)
-    last = max(bisect_right(starts, max(span[1] - 1, span[0])) - 1, first)
     sentences = story.sentences
     if not sentences:
         return span
+    starts = [s for s, _e in sentences]
+    first = max(bisect_right(starts, span[0]) - 1, 0)
+    last = max(bisect_right(starts, max(span[1] - 1, span[0])) - 1, first)
     return sentences[max(first - 1, 0)][0], sentences[min(last + 1, len(sentences) - 1)][1]
 
 
