@@ -255,6 +255,12 @@ def resolution_model(names: list[str]) -> type[Reply]:
 _DATE = r"^\d{4}-\d{2}-\d{2}$"
 
 
+def date_is_stated(value: str, article: str) -> bool:
+    """A date counts only if the article states its year and day: otherwise it is a guess."""
+    year, _month, day = value.split("-")
+    return year in article and re.search(rf"(?<!\d)0?{int(day)}(?!\d)", article) is not None
+
+
 class EventReply(Reply):
     """The summary is asked for as 2-4 sentences: asked for a paragraph, a small model tends to
     retell the whole article."""
@@ -266,20 +272,15 @@ class EventReply(Reply):
 
     @field_validator("date")
     @classmethod
-    def _date_is_stated(cls, value: str | None, info: ValidationInfo) -> str | None:
-        """A date counts only if the article states its year and day: otherwise it is a guess."""
+    def _calendar_date(cls, value: str | None) -> str | None:
+        """Whether the article states the date is the program's to judge (:func:`date_is_stated`), not a
+        re-ask's: asked again, the model mostly answers null, which the program knows already."""
         if value is None:
             return None
         try:
             dt.date.fromisoformat(value)
         except ValueError:
             raise ValueError(f"{value} is not a calendar date: use null") from None
-        article = context_of(info).article
-        if article is None:
-            return value
-        year, _month, day = value.split("-")
-        if year not in article or not re.search(rf"(?<!\d)0?{int(day)}(?!\d)", article):
-            raise ValueError(f"the article does not state the date {value}: use null")
         return value
 
     @field_validator("title")

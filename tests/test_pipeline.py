@@ -165,13 +165,24 @@ def test_speaker_not_in_enum_is_reasked_and_fixed(article):
     assert (briefing.provenance.usage.llm_calls, briefing.provenance.usage.reasks) == (CALLS + 1, 1)
 
 
-def test_invented_date_once_is_reasked_and_dropped(article):
+def test_invented_date_is_dropped_without_a_reask(article):
+    """The program knows the article states no such date: null, flagged, and no question asked again."""
     model = scripted(faults={"event": [{**EVENT, "date": "2024-06-19"}]})
 
     briefing = summarize_with(model, article)
 
-    assert briefing.event.date is None
-    assert briefing.warnings == []
+    assert (briefing.event.date, briefing.event.title) == (None, EVENT["title"])
+    [warning] = briefing.warnings
+    assert warning.section == "event" and "date '2024-06-19' is not stated" in warning.message
+    assert briefing.provenance.usage.reasks == 0
+
+
+def test_a_date_that_is_no_calendar_date_is_reasked(article):
+    model = scripted(faults={"event": [{**EVENT, "date": "2024-02-30"}]})
+
+    briefing = summarize_with(model, article)
+
+    assert briefing.event.date is None and briefing.warnings == []
     assert briefing.provenance.usage.reasks == 1
 
 
@@ -313,7 +324,7 @@ def test_invented_date_always_is_set_to_null_and_reported(article):
     [warning] = briefing.warnings
     assert warning.section == "event"
     assert "2024-06-19" in warning.message and "set to null" in warning.message
-    assert briefing.provenance.usage.reasks == 2
+    assert briefing.provenance.usage.reasks == 0
     assert_grounded(briefing, article)
 
 

@@ -14,7 +14,7 @@ from summarizer.pipeline.budgets import EVENT_TOKENS
 from summarizer.pipeline.plan import Part
 from summarizer.pipeline.salvage import Warnings, flagged_unless_in, json_object, validated
 from summarizer.pipeline.story import Story
-from summarizer.replies import EventReply
+from summarizer.replies import EventReply, date_is_stated
 from summarizer.schema import Event
 
 LEAD_SENTENCES = 2  # a stand-in event's summary: the article's first sentences
@@ -30,6 +30,9 @@ def describe_event(asker: Asker, story: Story, part: Part, later: list[str], war
         reply = _repaired(reply, story, part, "" if cut_off else f" after {asker.max_reasks} re-asks", warnings)
         if isinstance(reply, Event):
             return reply
+    if reply.date is not None and not date_is_stated(reply.date, story.text):
+        _unstated(reply.date, warnings)
+        reply = reply.model_copy(update={"date": None})
     note = "title or summary not in the briefing language; kept as the model wrote it"
     return _event(flagged_unless_in(story.language, reply, question.context, warnings, "event", note))
 
@@ -44,11 +47,15 @@ def _repaired(failure: ReplyFailed, story: Story, part: Part, why: str, warnings
     reply = validated({**data, "date": None}, EventReply, story.asking)
     if reply is not None:
         if data.get("date") is not None:
-            warnings.drop("event", f"date {data['date']!r} is not stated in the article; set to null", None)
+            _unstated(data["date"], warnings)
         return reply
     lead = "title and summary are the article's opening sentences"
     warnings.drop("event", f"no valid event description{why}; {lead}: {reason}", data or None)
     return _stand_in(story, part)
+
+
+def _unstated(date: object, warnings: Warnings) -> None:
+    warnings.drop("event", f"date {date!r} is not stated in the article; set to null", None)
 
 
 def _stand_in(story: Story, part: Part) -> Event:
