@@ -54,6 +54,7 @@ def run_level(paths: list[Path], level: int, work: Path) -> dict[str, float]:
     settings = Settings(backend="embedded", embedded=EmbeddedConfig(parallel=level))
     started = time.perf_counter()
     with Summarizer(settings=settings) as summarizer:
+        summarizer.provider.connect()  # the model is loaded here, not at the first question
         startup = time.perf_counter() - started
         batch = Batch(summarizer, paths, work / f"out-{level}", concurrency=level)
         t0 = time.perf_counter()

@@ -124,6 +124,7 @@ def main() -> int:
     for spec in args.setting or ["default"]:
         settings = settings_for(spec)
         with Summarizer(settings=settings) as summarizer:
+            summarizer.provider.connect()
             config = summarizer.provider.config
             print(f"\n{spec}: {config.threads} threads, spin {config.spin if config.spin is not None else 'libgomp default'}")
             idle = None

@@ -150,6 +150,7 @@ def main() -> int:
         settings = replace(base, embedded=replace(base.embedded, speculative=kind))
         started = time.perf_counter()
         with Summarizer(settings=settings) as summarizer:
+            summarizer.provider.connect()  # the model is loaded here, not at the first question
             startup = time.perf_counter() - started
             print(f"\nspeculative {kind}: model {summarizer.provider.model}, start {startup:.1f} s", flush=True)
             anchor: dict[str, float] = {}

@@ -30,6 +30,7 @@ def main() -> int:
 
     started = time.perf_counter()
     with Summarizer(settings=Settings(backend="embedded")) as summarizer:
+        summarizer.provider.connect()  # the model is loaded here, not at the first question
         startup = time.perf_counter() - started
         server = summarizer.provider.server
         print(f"model            {summarizer.provider.model}")

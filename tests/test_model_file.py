@@ -133,6 +133,7 @@ def test_the_embedded_backend_serves_a_users_own_gguf_file() -> None:
     path = model_path(QWEN_0_5B)  # in the user's cache, joined once and verified
     settings = Settings.from_env({"SUMMARIZER_THREADS": "1"}, model_file=str(path))
     with open_provider(settings) as provider:
+        provider.connect()
         assert "n_threads = 1" in provider.server.log_path.read_text(encoding="utf-8")  # what llama.cpp was given
         assert provider.model == "qwen2.5-coder-0.5b-instruct-q4"
         assert provider.context_tokens == min(DEFAULT_CONTEXT, read_header(path).context_length)

@@ -79,6 +79,7 @@ class LLM:
         sleep: Callable[[float], None] = time.sleep,
         cache: CompletionCache | None = None,
         cache_scope: str | None = None,
+        connect: Callable[[], None] | None = None,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}")
@@ -91,6 +92,7 @@ class LLM:
         self.log = CallLog()
         self.cache = cache
         self.cache_scope = cache_scope  # names the model server in cache keys; default: the endpoint
+        self.connect = connect  # called before a request the cache cannot answer (starts a local server)
         self._sleep = sleep
         self._backoff = wait_random_exponential(multiplier=self.retry.initial_wait, max=self.retry.max_wait)
         self._instructor = instructor.patch(create=self._create, mode=MODES[mode])
@@ -172,6 +174,8 @@ class LLM:
                 self.log.cache_hits += 1
                 self.log.record(completion, wall=0.0, cached=True)
                 return completion
+        if self.connect is not None:
+            self.connect()
         retrying = Retrying(
             retry=retry_if_exception(is_transient),
             stop=stop_after_attempt(self.retry.attempts) | stop_after_delay(self.retry.max_seconds),

@@ -61,6 +61,7 @@ class Summarizer:
             max_reasks=self.options.max_reasks,
             cache=cache,
             cache_scope=provider.cache_scope,
+            connect=provider.connect,
         )
 
     def summarize(

@@ -42,6 +42,10 @@ class Provider(Protocol):
         """Exact token count where the server can tell, else None."""
         ...
 
+    def connect(self) -> None:
+        """Make sure the model is served before a request goes out (a local server starts here)."""
+        ...
+
     def explain(self, error: BackendError) -> BackendError:
         """The error to report for a failed request: a better one where the provider knows more."""
         ...
@@ -75,6 +79,9 @@ class ProviderBase:
         return None
 
     def count_tokens(self, text: str) -> int | None:
+        return None
+
+    def connect(self) -> None:
         return None
 
     def explain(self, error: BackendError) -> BackendError:
