@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Final
 
 _SPECIAL_LETTERS: Final = str.maketrans(
@@ -51,6 +52,13 @@ def names_match(a: str, b: str) -> bool:
 # Alphabets that separate words with spaces (Latin, Greek, Cyrillic): a name written in one is a
 # whole word; a name in a script without spaces (Chinese, Japanese) is matched wherever it occurs.
 _SPACED_SCRIPT: Final = re.compile(r"[A-Za-z\u00C0-\u024F\u0370-\u03FF\u0400-\u052F]")
+
+
+@lru_cache(maxsize=4096)
+def written_regex(form: str, *, endings: int = 0) -> re.Pattern[str]:
+    """:func:`written_pattern` compiled, case-insensitive, once per form: every question about an
+    article looks for the same names again, more of them than ``re``'s own cache holds."""
+    return re.compile(written_pattern(form, endings=endings), re.IGNORECASE)
 
 
 def written_pattern(form: str, *, endings: int = 0) -> str:

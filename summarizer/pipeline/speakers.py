@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from summarizer.names import written_pattern
+from summarizer.names import written_regex
 from summarizer.pipeline.story import Span, Story
 from summarizer.schema import Participant
 
@@ -56,4 +56,4 @@ def _mentions(form: str, text: str, start: int, end: int) -> list[re.Match[str]]
     form = form.strip()
     if len(form) < 2:
         return []
-    return list(re.compile(written_pattern(form, endings=ENDINGS), re.IGNORECASE).finditer(text, start, end))
+    return list(written_regex(form, endings=ENDINGS).finditer(text, start, end))
