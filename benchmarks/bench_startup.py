@@ -2,12 +2,13 @@
 
 Times, as a user runs them (a new process each time, the median of ``--runs``):
 
+* a bare ``python -c pass``, the anchor;
+* ``python -c "import summarizer.cli.evaluate, summarizer.eval.runner"``, the imports every
+  ``eval`` pays;
 * ``summarizer --help``;
 * ``summarizer eval SUITE`` answered from the completion cache (run an uncached ``eval`` of the
-  same suite first: every reply must be cached, or the model starts and the figure is meaningless,
-  which this benchmark reports);
-* the anchor, measured in the same run: a bare ``python -c pass`` and ``python -c "import
-  summarizer.cli.evaluate, summarizer.eval.runner"`` (the imports every ``eval`` pays).
+  same suite first: every reply must be cached, or the model starts and the figure means nothing;
+  the benchmark says how many replies came from the cache).
 
 It prints each figure and its ratio to the bare interpreter, so figures from a busier or faster
 machine compare.
