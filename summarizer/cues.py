@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
-CueKind = Literal["denial"]  # the lexicons of cues.toml
+CueKind = Literal["denial", "speech"]  # the lexicons of cues.toml
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 _GAP = "…"
@@ -53,3 +53,8 @@ def _cue_regex(cue: str) -> str:
 def _lexicons() -> dict[str, dict[str, list[str]]]:
     with resources.files("summarizer").joinpath("cues.toml").open("rb") as handle:
         return tomllib.load(handle)
+
+
+def speech_pattern(language: str) -> re.Pattern[str]:
+    """The verbs of speech that tag a quote with its speaker, in ``language`` (and English)."""
+    return _pattern("speech", language)

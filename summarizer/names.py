@@ -8,8 +8,10 @@ three agree on when two names are the same. The rules: evals/README.md, "Names".
 from __future__ import annotations
 
 import re
+import tomllib
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
+from importlib import resources
 from typing import Final
 
 _SPECIAL_LETTERS: Final = str.maketrans(
@@ -71,3 +73,10 @@ def written_pattern(form: str, *, endings: int = 0) -> str:
         return re.escape(form)
     ending = rf"\w{{0,{endings}}}" if endings and len(form) >= 4 else ""
     return rf"(?<!\w){re.escape(form)}{ending}(?!\w)"
+
+
+@cache
+def name_lexicon(name: str) -> frozenset[str]:
+    """A word list of ``entities.toml`` (courtesy titles, name particles, place roles), folded."""
+    with resources.files("summarizer").joinpath("entities.toml").open("rb") as handle:
+        return frozenset(fold_text(word) for word in tomllib.load(handle)[name])

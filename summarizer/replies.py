@@ -18,9 +18,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    WithJsonSchema,
+    create_model,
+    field_validator,
+    model_validator,
+)
 
 from summarizer.grounding import normalise
 from summarizer.language import clearly_not
@@ -59,7 +68,12 @@ def _one_sentence(value: str) -> str:
 
 
 def _enum(values: list[str]) -> Any:
-    return Literal[tuple(dict.fromkeys(values))]
+    """One of ``values``; written as an ``enum`` in the JSON schema even for one value (pydantic
+    writes ``const``), so every reply schema offers its choices the same way."""
+    choices = tuple(dict.fromkeys(values))
+    if len(choices) == 1:
+        return Annotated[Literal[choices], WithJsonSchema({"enum": list(choices), "type": "string"})]
+    return Literal[choices]
 
 
 # --- participants -----------------------------------------------------------------------------
@@ -140,15 +154,31 @@ def _each_once(field: str) -> Any:
     return first_of_each
 
 
+class NewcomerReply(Reply):
+    """What a speaker the program found in a quote's tag is: kind and role (the name is the program's)."""
+
+    kind: ParticipantKind
+    role: str | None = Field(max_length=200)
+
+
+def newcomer_model(names: list[str]) -> type[NewcomerReply]:
+    """The reply about a quoted speaker; with several readings of the name the tag wrote
+    ("Verbandsvorsitzende Julia Kestner", "Julia Kestner"), ``name`` chooses one."""
+    if len(names) < 2:
+        return NewcomerReply
+    return create_model("NamedNewcomerReply", __base__=NewcomerReply, name=(_enum(names), ...))
+
+
 # --- who said it ------------------------------------------------------------------------------
 
 
-def attribution_model(speakers: list[str]) -> type[Reply]:
-    """``{"speaker": <participant>, "statement": "..."}`` for one quote or reported sentence."""
+def attribution_model(speakers: list[str], *, unnamed: bool = True) -> type[Reply]:
+    """``{"speaker": <participant>, "statement": "..."}`` for one quote or reported sentence;
+    ``unnamed``: "unnamed source" is one of the choices."""
     return create_model(
         "Attribution",
         __base__=Reply,
-        speaker=(_enum([*speakers, UNNAMED_SOURCE]), ...),
+        speaker=(_enum([*speakers, UNNAMED_SOURCE] if unnamed else speakers), ...),
         statement=(str, Field(min_length=1, max_length=400)),
         __validators__={"_paraphrase": field_validator("statement")(_paraphrase_not_copy)},
     )

@@ -104,6 +104,7 @@ SCRIPT: dict[str, Any] = {
     "deniers": {"denied_by": DENIERS},
     "accusation": {"accuser": ACCUSER, "accusation": ACCUSATION},
     "resolve": _resolution,
+    "newcomer": {"kind": "person", "role": None},  # a quoted speaker the participants lists lack
     "event": EVENT,
 }
 """The fault-free answers to every question about the seed."""

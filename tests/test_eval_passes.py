@@ -58,21 +58,28 @@ def test_participants_pass_counts_per_kind_and_lists_what_gold_does_not_have() -
 
 def test_attribution_pass_asks_each_gold_quote_among_the_gold_names() -> None:
     gold, story, parts = seed_case()
-    model = ScriptedModel({"attribution": lambda q: {"speaker": "Vladimir Putin", "statement": "He speaks about relations."}})
+
+    def putin_if_offered(q: Question) -> dict[str, str]:
+        offered = seed_script.choices(q.reply, "speaker")
+        return {"speaker": "Vladimir Putin" if "Vladimir Putin" in offered else offered[0], "statement": "He speaks."}
+
+    model = ScriptedModel({"attribution": putin_if_offered})
     outcome = attribution_pass(model, story, parts, gold)
 
     quoted = [c for c in gold.claims if c.quote]
     assert [q.name for q in model.questions] == ["attribution"] * len(quoted)
-    offered = seed_script.choices(model.questions[0].reply, "speaker")
-    assert "Kim Jong-un" in offered and offered[-1] == "unnamed source"  # the gold names written near the quote
-    assert not {"Ukraine", "United Nations"} & set(offered)  # named only far from it
+    offered = [seed_script.choices(q.reply, "speaker") for q in model.questions]
+    assert offered[0] == ["Kim Jong-un"]  # "…", ha detto Kim Jong-un: the tag names the speaker
     assert "[[" + quoted[0].quote in model.questions[0].passage
-    putin = sum(c.speaker == "Vladimir Putin" for c in quoted)
-    assert outcome.counts["speaker right"] == putin and outcome.counts["quotes"] == len(quoted)
+    untagged = offered[1:]
+    assert all(o[-1] == "unnamed source" for o in untagged)  # the gold names written near each quote
+    assert not {"Ukraine", "United Nations"} & set(untagged[0])  # named only far from it
+    right = 1 + sum(c.speaker == "Vladimir Putin" for c in quoted[1:])
+    assert outcome.counts["speaker right"] == right and outcome.counts["quotes"] == len(quoted)
     figures = figures_of("attribution", outcome.counts)
-    assert figures["speaker right"] == pytest.approx(putin / len(quoted))
+    assert figures["speaker right"] == pytest.approx(right / len(quoted))
     assert figures["in language"] == 1.0 and 0.0 < figures["similarity"] < 1.0
-    assert any(line.startswith("speaker 'Vladimir Putin', gold 'Kim Jong-un'") for line in outcome.details)
+    assert any(line.startswith("speaker 'Vladimir Putin', gold 'Korean Central News Agency'") for line in outcome.details)
 
 
 def test_attribution_pass_counts_a_statement_left_in_the_article_language() -> None:

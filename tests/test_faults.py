@@ -347,7 +347,7 @@ REFUSAL_MESSAGE = {"role": "assistant", "content": None, "refusal": "I can't hel
 REFUSAL = json.dumps({"id": "chatcmpl-x", "object": "chat.completion", "created": 0, "model": "fake-model",
                       "choices": [{"index": 0, "finish_reason": "stop", "message": REFUSAL_MESSAGE}]})  # fmt: skip
 BAD_ATTRIBUTION = {"who": "Putin"}
-INVALID_QUOTE_REPLY = {"speaker": "unnamed source", "statement": ""}  # statement must not be empty
+INVALID_QUOTE_REPLY = {"speaker": "Kim Jong-un", "statement": ""}  # A1 is Kim's quote; a statement must not be empty
 
 # Transport faults, each into A1: (id, fault, extra args, error substrings, waits between attempts).
 TRANSPORT: list[tuple[str, Action, tuple[str, ...], tuple[str, ...], Callable[[int], tuple[float, float]]]] = [

@@ -120,11 +120,13 @@ def test_questions_are_asked_in_pipeline_order(article):
     # Later participant questions are told what is already listed.
     everyone = [n for n, _ in EXPECTED_PARTICIPANTS]
     assert [q.variables["listed"] for q in model.questions[:4]] == [[], everyone[:3], everyone, everyone]
-    # Speakers are the participants found that the article names near the quote, nearest first.
-    first_attribution = next(q for q in model.questions if q.name == "attribution")
-    speakers = first_attribution.reply.model_json_schema()["properties"]["speaker"]["enum"]
-    assert set(speakers) <= {*(n for n, _ in EXPECTED_PARTICIPANTS), UNNAMED_SOURCE} and speakers[-1] == UNNAMED_SOURCE
-    assert "Kim Jong-un" in speakers and "United States" not in speakers  # Kim's quote; the US is named far from it
+    # The first quote's tag names its speaker ("…", ha detto Kim Jong-un): no choice is offered.
+    # The others' speakers are the participants the article names near the quote, nearest first.
+    offered = [q.reply.model_json_schema()["properties"]["speaker"]["enum"] for q in model.questions if q.name == "attribution"]
+    assert offered[0] == ["Kim Jong-un"]
+    for speakers in offered[1:]:
+        assert set(speakers) <= {*(n for n, _ in EXPECTED_PARTICIPANTS), UNNAMED_SOURCE} and speakers[-1] == UNNAMED_SOURCE
+    assert "Vladimir Putin" in offered[2] and "United States" not in offered[2]  # Putin thanks Kim; the US is far
     # Each quote is asked about in its own passage, marked; the whole article is one part.
     assert all("[[" in q.passage for q in model.questions if q.name == "attribution")
     assert {(q.part.start, q.part.end) for q in model.questions} == {(0, len(article.text))}
@@ -205,7 +207,8 @@ def test_duplicate_participant_is_dropped_without_a_reask(article):
     briefing = summarize_with(model, article)
 
     people = [(p.name, p.kind) for p in briefing.participants if p.kind == "person"]
-    assert people == [("Vladimir Putin", "person")]  # the people list as given, listed once
+    # The people list as given, listed once; Kim Jong-un, left out of it, is quoted by name.
+    assert people == [("Vladimir Putin", "person"), ("Kim Jong-un", "person")]
     assert briefing.provenance.usage.reasks == 0
 
 

@@ -33,7 +33,8 @@ DENIAL = "Accuse che Mosca e Pyongyang hanno ufficialmente respinto."
 # asker, ``language_name`` and ``fence`` by ``PromptSet``; "passage" here: one is shown).
 ASKED_WITH: dict[str, set[str]] = {
     "participants": {"kind", "listed"},
-    "attribution": {"passage", "names"},
+    "attribution": {"passage", "names", "known"},
+    "newcomer": {"speaker", "readings"},
     "reported": set(),
     "deniers": {"passage"},
     "accusation": {"passage", "previous", "sentence", "deniers"},
@@ -50,7 +51,14 @@ EXAMPLES: dict[str, list[dict[str, Any]]] = {
         for kind in ["countries", "people", "organizations", "groups"]
         for listed in ([], ["Russia", "North Korea"])
     ],
-    "attribution": [{"passage": "ha detto [[Grazie per il sostegno]].", "names": NAMES}],
+    "attribution": [
+        {"passage": "ha detto [[Grazie per il sostegno]].", "names": NAMES, "known": None},
+        {"passage": "[[Grazie per il sostegno]], ha detto Putin.", "names": ["Vladimir Putin"], "known": "Vladimir Putin"},
+    ],
+    "newcomer": [
+        {"speaker": "Serghei Lavrov", "readings": ["Serghei Lavrov"]},
+        {"speaker": "Ministro Serghei Lavrov", "readings": ["Ministro Serghei Lavrov", "Serghei Lavrov"]},
+    ],
     "reported": [{}],
     "deniers": [{"passage": DENIAL}],
     "accusation": [

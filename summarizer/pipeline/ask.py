@@ -39,7 +39,7 @@ class Question:
 
 
 PASSES = {
-    "participants": "participants",
+    "participants": "participants", "newcomer": "participants",
     "deniers": "denials", "accusation": "denials", "resolve": "denials",
     "reported": "claims", "attribution": "claims",
     "event": "event",

@@ -13,12 +13,9 @@ Claims and denials that named a merged entry are given the person it was merged 
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 
-from summarizer.names import WORD, fold_text, name_key
+from summarizer.names import WORD, fold_text, name_key, name_lexicon
 from summarizer.schema import Claim, Denial, Participant
 
 
@@ -94,7 +91,7 @@ def _titled_person(text: str, entry: Participant, participants: list[Participant
 def _same_by_courtesy(entry: Participant, participants: list[Participant]) -> Participant | None:
     """The one other person ``entry`` names by courtesy title and surname ("Mme Marchal")."""
     words = WORD.findall(fold_text(entry.name))
-    if entry.kind != "person" or len(words) != 2 or words[0] not in _lexicon("honorifics"):
+    if entry.kind != "person" or len(words) != 2 or words[0] not in name_lexicon("honorifics"):
         return None
     surname = words[1]
     matches = [
@@ -117,10 +114,4 @@ def _absorb(person: Participant, entry: Participant) -> Participant:
 
 def _is_place(participant: Participant) -> bool:
     words = WORD.findall(fold_text(participant.role or ""))
-    return participant.kind == "person" and bool(words) and words[0] in _lexicon("place_roles")
-
-
-@cache
-def _lexicon(name: str) -> frozenset[str]:
-    with resources.files("summarizer").joinpath("entities.toml").open("rb") as handle:
-        return frozenset(fold_text(word) for word in tomllib.load(handle)[name])
+    return participant.kind == "person" and bool(words) and words[0] in name_lexicon("place_roles")

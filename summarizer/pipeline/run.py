@@ -22,6 +22,7 @@ from summarizer.pipeline.participants import find_participants
 from summarizer.pipeline.plan import Part
 from summarizer.pipeline.salvage import Warnings, dedupe
 from summarizer.pipeline.story import Story
+from summarizer.pipeline.tagged import quoted_newcomers
 from summarizer.prompts import PromptSet
 from summarizer.schema import Briefing
 
@@ -40,6 +41,7 @@ def build_briefing(
     """Every question about ``article``, in the order the data flows."""
     warnings = Warnings()
     participants = find_participants(asker, story, parts, warnings)
+    participants += quoted_newcomers(asker, story, parts, participants, warnings)
     claims, denials, later = [], [], []  # later: what parts after the first report, for the event
     for part in parts:
         candidates = denial_candidates(story, part)
