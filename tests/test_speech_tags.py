@@ -75,6 +75,15 @@ def test_a_tagged_surname_is_the_participant_of_that_surname() -> None:
     assert tagged_speaker(story, span, [CORVANE, MARSH, other]) is None  # two Marshes: the model decides
 
 
+def test_a_listed_name_after_a_title_is_that_participant() -> None:
+    text = "Die Bahn schweigt. \u201eWer nicht weiß, ob er ankommt, steigt um\u201c, sagte Verbandsvorsitzende Julia Kestner."
+    story = Story.of(article_from_text(text), "en")
+    start = text.index("Wer nicht")
+    span = (start, text.index("\u201c, sagte"))
+    kestner = Participant(name="Julia Kestner", kind="person", role=None, aliases=["Kestner"])
+    assert tagged_speaker(story, span, [CORVANE, kestner]) == "Julia Kestner"
+
+
 ARTICLE = (
     "Corvane Medical was sued by the state on Monday over its insulin pump.\n"
     "Luis Ortega, a father in Duluth, called the company three times. "

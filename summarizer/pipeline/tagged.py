@@ -51,6 +51,8 @@ def quoted_newcomers(
                 warnings.drop("participants", f"no valid reading of a quoted speaker: {reply}", {"name": name})
                 continue
             chosen = getattr(reply, "name", name)
+            if any(_names(p, chosen) for p in [*participants, *newcomers]):
+                continue  # the name without its title is one already listed
             aliases = list(dict.fromkeys([chosen, *forms]))
             newcomers.append(Participant(name=chosen, kind=reply.kind, role=reply.role, aliases=aliases))
     return newcomers
@@ -96,16 +98,17 @@ def _names(participant: Participant, name: str) -> bool:
     words = name_words(name)
     if not words:
         return False
-    key = name_key(" ".join(words))
-    surname = fold_text(words[-1])
+    folded = [fold_text(w) for w in words]
     for form in forms:
-        own = name_words(form)
+        own = [fold_text(w) for w in name_words(form)]
         if not own:
             continue
-        if name_key(" ".join(own)) == key:
-            return True
-        if len(words) == 1 and _same_surname(fold_text(own[-1]), surname):
-            return True
+        if len(own) >= len(words) and own[len(own) - len(words) :] == folded:
+            return True  # the same name, or the surname of a full one
+        if len(own) >= 2 and folded[-len(own) :] == own:
+            return True  # the name after a title the tag runs into it ("Verbandsvorsitzende Julia Kestner")
+        if len(words) == 1 and _same_surname(own[-1], folded[0]):
+            return True  # an inflected surname
     return False
 
 
