@@ -60,3 +60,18 @@ def test_a_short_name_is_not_found_inside_a_longer_word() -> None:
     kim = Participant(name="Kim Jong-un", kind="person", role=None, aliases=["Kim"])
     text = "Kimberly Jones wrote the report. \u201cIt is late,\u201d she said."
     assert near(text, "It is late,", [kim, LOPEZ]) == ["Kim Jong-un", "Maria Lopez"]  # nobody named: everyone
+
+
+def test_a_person_named_by_surname_alone_is_found() -> None:
+    """After the first mention news writes the surname alone; the model does not always list it."""
+    bone = Participant(name="Ken Bone", kind="person", role="voter", aliases=[])
+    cooper = Participant(name="Anderson Cooper", kind="person", role="moderator", aliases=[])
+    text = "Ken Bone asked a question. Later, Bone lamented the \u201cbickering and name calling\u201d at the debate."
+    assert near(text, "bickering and name calling", [cooper, bone]) == ["Ken Bone"]
+
+
+def test_a_surname_two_participants_share_is_no_mention_of_either() -> None:
+    tom = Participant(name="Tom Marsh", kind="person", role=None, aliases=[])
+    lydia = Participant(name="Lydia Marsh", kind="person", role=None, aliases=[])
+    text = "The family spoke. Later, Marsh said: \u201cWe were never told anything.\u201d Nobody answered."
+    assert near(text, "We were never told anything.", [tom, lydia]) == ["Tom Marsh", "Lydia Marsh"]  # everyone
