@@ -178,8 +178,7 @@ def _is_name_word(word: str, article: str) -> bool:
 @lru_cache(maxsize=8192)
 def _written_lower(word: str, article: str) -> bool:
     """Whether ``article`` also writes ``word`` in lower case (then it is no name word)."""
-    lower = fold_text(word)
-    if lower == fold_text(word.upper()) and len(word) > 1 and word.isupper():
+    if len(word) > 1 and word.isupper():
         return False  # an acronym (FDA, PANSA)
     return re.search(rf"(?<![\w]){re.escape(word[0].lower() + word[1:])}(?!\w)", article) is not None
 
