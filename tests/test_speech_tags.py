@@ -98,18 +98,23 @@ def _attribution(question: Any) -> dict[str, Any]:
     return {"speaker": choices[0], "statement": "He says the company ignored his calls."}
 
 
+def _one_organization(name: str, newcomer: Any) -> ScriptedModel:
+    """A model that lists one organization and no one else, and answers the newcomer question so."""
+    return ScriptedModel({
+        "participants": lambda q: {q.variables["kind"]: [
+            {"name": name, "role": None, "aliases": [name]}
+        ] if q.variables["kind"] == "organizations" else []},
+        "newcomer": newcomer,
+        "attribution": _attribution,
+        "reported": {"sentences": []},
+        "event": {"title": "A title", "summary": ["A summary."], "date": None, "location": None},
+    })  # fmt: skip
+
+
 def test_quoted_speakers_become_participants_and_their_quotes_need_no_choice() -> None:
     """Ortega is not listed by the participants questions; his tag makes him one, his two quotes
     (the second goes on from the first) are his without a choice, and the untagged quote is asked."""
-    model = ScriptedModel({
-        "participants": lambda q: {q.variables["kind"]: [
-            {"name": "Corvane Medical", "role": "pump maker", "aliases": ["Corvane Medical"]}
-        ] if q.variables["kind"] == "organizations" else []},
-        "newcomer": {"kind": "person", "role": "a father in Duluth"},
-        "attribution": _attribution,
-        "reported": {"sentences": []},
-        "event": {"title": "State sues Corvane", "summary": ["The state sued Corvane."], "date": None, "location": None},
-    })  # fmt: skip
+    model = _one_organization("Corvane Medical", {"kind": "person", "role": "a father in Duluth"})
 
     briefing = summarize_with(model, article_from_text(ARTICLE))
 
@@ -128,14 +133,9 @@ def test_a_title_before_a_quoted_name_is_chosen_away() -> None:
         "Der Verband kritisiert die Bahn. \u201eWer morgens nicht weiß, ob er ankommt, steigt um\u201c, "
         "sagte Verbandsvorsitzende Julia Kestner.\n"
     )
-    model = ScriptedModel({
-        "participants": lambda q: {q.variables["kind"]: []} if q.variables["kind"] != "organizations" else {
-            "organizations": [{"name": "Verband", "role": None, "aliases": ["Verband"]}]},
-        "newcomer": lambda q: {"name": q.variables["readings"][-1], "kind": "person", "role": "chair"},
-        "attribution": _attribution,
-        "reported": {"sentences": []},
-        "event": {"title": "Verband kritisiert Bahn", "summary": ["Kritik."], "date": None, "location": None},
-    })  # fmt: skip
+    model = _one_organization(
+        "Verband", lambda q: {"name": q.variables["readings"][-1], "kind": "person", "role": "chair"}
+    )
 
     briefing = summarize_with(model, article_from_text(text))
 
