@@ -13,14 +13,12 @@ from summarizer.pipeline.ask import Asker, Question
 from summarizer.pipeline.budgets import MAX_NEWCOMERS_PER_PART, NEWCOMER_TOKENS
 from summarizer.pipeline.plan import Part
 from summarizer.pipeline.salvage import Warnings, within
+from summarizer.pipeline.speakers import ENDINGS
 from summarizer.pipeline.story import Span, Story
 from summarizer.replies import NewcomerReply, newcomer_model
 from summarizer.schema import Participant
 from summarizer.sentences import is_cjk
 from summarizer.speech_tags import full_name, name_words, tag_name
-
-# Letters an inflection may add to a surname (Putin, Putins).
-_INFLECTION = 3
 
 
 def tagged_speaker(story: Story, span: Span, participants: list[Participant]) -> str | None:
@@ -115,4 +113,4 @@ def _names(participant: Participant, name: str) -> bool:
 def _same_surname(a: str, b: str) -> bool:
     """Equal, or one the other with an inflection ending (Putin, Putins)."""
     short, long = sorted((a, b), key=len)
-    return len(short) >= 3 and long.startswith(short) and len(long) - len(short) <= _INFLECTION
+    return len(short) >= 3 and long.startswith(short) and len(long) - len(short) <= ENDINGS
